@@ -1,0 +1,54 @@
+# Two commands on a fresh machine:  make book   and   make test
+# Everything the course needs is installed here, from the package registries only.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+JB := $(BIN)/jupyter-book
+PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help setup chromium book test lab serve bench teacher handouts slides clean
+
+help:
+	@echo "make book   - set up, execute the notebooks, build the HTML book into _build/html"
+	@echo "make test   - set up, run every test (unit, nbval, book build, browser)"
+	@echo "make lab    - open JupyterLab on the course"
+	@echo "make serve  - serve the built book on http://127.0.0.1:$(PORT)"
+	@echo "make bench  - page weight, Lighthouse and build-time benchmarks (prints numbers)"
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	@echo "Installing requirements.txt into $(VENV) (log: $(VENV)/pip.log)..."
+	@$(BIN)/python -m pip install -r requirements.txt > $(VENV)/pip.log 2>&1 || { tail -30 $(VENV)/pip.log; exit 1; }
+	touch $(STAMP)
+
+# Debian's Chromium drives the browser tests (Playwright cannot download its own browser here).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+book: setup
+	$(JB) build . -W -n --keep-going
+	@echo
+	@echo "The book is at $(CURDIR)/_build/html/index.html"
+	@echo "Serve it with:  make serve   (then open http://127.0.0.1:$(PORT))"
+
+test: setup chromium
+	$(BIN)/python -m pytest --nbval-lax tests notebooks
+
+lab: setup
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=. notebooks/01-welcome.ipynb
+
+serve:
+	@test -f _build/html/index.html || { echo "No book yet: run 'make book' first"; exit 1; }
+	@echo "Serving the book on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
+	cd _build/html && $(PYTHON) -m http.server $(PORT) --bind 127.0.0.1
+
+clean:
+	rm -rf _build

@@ -1,0 +1,56 @@
+"""Sphinx extension loaded by ``_config.yml`` (``sphinx: extra_extensions``).
+
+- Validates the course data (question banks, study records) before any page is read, so a
+  malformed file fails the book build with a one-line message naming file, item and field.
+- Ships the course's own static files and the book's single copy of plotly.js (from the plotly
+  package, never a CDN).
+"""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+from pathlib import Path
+
+from sphinx.errors import ExtensionError
+
+from .data import STATIC_DIR
+from .errors import CourseDataError
+
+# "module:function" callables that load and validate every data file; each raises
+# CourseDataError on the first problem.
+VALIDATORS: list[str] = []
+
+
+def validate_course_data(app, config=None) -> None:
+    for spec in VALIDATORS:
+        module, func = spec.split(":")
+        try:
+            getattr(importlib.import_module(module), func)()
+        except CourseDataError as err:
+            raise ExtensionError(f"course data: {err}") from None
+
+
+def _add_static(app) -> None:
+    app.config.html_static_path.append(str(STATIC_DIR))
+    app.add_css_file("sciatica.css")
+    app.add_js_file("sciatica-figures.js", loading_method="defer")
+
+
+def _copy_plotly(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    import plotly
+
+    src = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    dest = Path(app.outdir) / "_static" / "plotly.min.js"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if not dest.exists() or dest.stat().st_size != src.stat().st_size:
+        shutil.copyfile(src, dest)
+
+
+def setup(app):
+    app.connect("config-inited", validate_course_data)
+    app.connect("builder-inited", _add_static)
+    app.connect("build-finished", _copy_plotly)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

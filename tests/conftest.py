@@ -1,0 +1,33 @@
+"""Shared fixtures: the repository layout and a built book."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD_HTML = ROOT / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def built_book() -> dict:
+    """Build the book once per session with warnings as errors (executed with the cache)."""
+    jb = Path(sys.executable).with_name("jupyter-book")
+    proc = subprocess.run(
+        [str(jb), "build", str(ROOT), "-W", "-n", "--keep-going"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+    log = proc.stdout + proc.stderr
+    return {"returncode": proc.returncode, "log": log, "html": BUILD_HTML}
