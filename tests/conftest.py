@@ -31,3 +31,21 @@ def built_book() -> dict:
     )
     log = proc.stdout + proc.stderr
     return {"returncode": proc.returncode, "log": log, "html": BUILD_HTML}
+
+
+@pytest.fixture(scope="session")
+def book_server(built_book):
+    """The built book served on 127.0.0.1 (gzip on), for browser tests."""
+    from browser import serve
+
+    assert built_book["returncode"] == 0, built_book["log"][-3000:]
+    with serve(built_book["html"]) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from browser import browser
+
+    with browser() as b:
+        yield b
