@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-BUILD_HTML = ROOT / "_build" / "html"
+# Parallel work can build into its own folder: SCIATICA_BOOK_OUT=/tmp/x makes /tmp/x/_build/html.
+BOOK_OUT = Path(os.environ.get("SCIATICA_BOOK_OUT", ROOT))
+BUILD_HTML = BOOK_OUT / "_build" / "html"
 
 
 @pytest.fixture(scope="session")
@@ -23,7 +25,7 @@ def built_book() -> dict:
     """Build the book once per session with warnings as errors (executed with the cache)."""
     jb = Path(sys.executable).with_name("jupyter-book")
     proc = subprocess.run(
-        [str(jb), "build", str(ROOT), "-W", "-n", "--keep-going"],
+        [str(jb), "build", str(ROOT), "--path-output", str(BOOK_OUT), "-W", "-n", "--keep-going"],
         cwd=ROOT,
         capture_output=True,
         text=True,
