@@ -12,7 +12,7 @@ import sys
 from .errors import CourseDataError
 
 # command name -> module (relative to this package) providing add_arguments() and run()
-COMMANDS: dict[str, str] = {"readability": "readability"}
+COMMANDS: dict[str, str] = {"readability": "readability", "class-report": "classroom.report"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,1 @@
+"""What the classroom kit reads from the course (placeholder until the quiz API lands)."""

@@ -1,0 +1,171 @@
+"""The class report's numbers on hand-made fixture files, bad files included.
+
+The fixtures (tests/fixtures/results) use two made-up banks defined here, so the expected values do
+not move when the course's real banks change. Working, by hand:
+
+Files kept: ana.json, ben.json (Ben's later export), dana.csv, cleo-old-bank.json (04-causes only:
+its 03-anatomy was exported against bank version 000000000000), eve-partly-bad.json (04-causes only:
+its 03-anatomy score is "three" and 99-unknown is no chapter).
+Left out whole: ben-duplicate.json (older export of " ben "), malformed.json, foreign.json,
+not-results.csv.
+
+  question   Ana       Ben      Dana     Cleo    Eve      answered correct  percent
+  03 q1      B ok      A wrong  B ok     -       -        3        2        66.7
+  03 q2      L4 wrong  L4 wrong L5 ok    -       -        3        1        33.3
+  03 q3      C ok      C ok     A wrong  -       -        3        2        66.7
+  04 c1      B ok      B ok     -        B ok    A wrong  4        3        75.0
+  04 c2      A wrong   B ok     -        B ok    B ok     4        3        75.0
+
+Learners (score/total from the export; CSV: correct answers / questions in the bank):
+Ana 2/3 + 1/2 = 3/5 = 60.0; Ben 1/3 + 2/2 = 3/5 = 60.0; Cleo 2/2 = 100.0; Dana 2/3 = 66.7;
+Eve 1/2 = 50.0.
+Hardest (lowest percent, then most answered, then chapter and id): q2, q1, q3, c1, c2.
+Wrong answers most often chosen: q2 "L4" twice; then once each: q1 A, q3 A, c1 A, c2 A.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sciatica_course.classroom import report as rp
+
+FIXTURES = Path(__file__).parent / "fixtures" / "results"
+ALL = ["ana.json", "ben.json", "ben-duplicate.json", "cleo-old-bank.json", "eve-partly-bad.json",
+       "malformed.json", "foreign.json", "dana.csv", "not-results.csv"]
+
+
+def banks():
+    return {
+        "03-anatomy": rp.BankInfo(
+            "aaaaaaaaaaaa",
+            {"q1": "Question one", "q2": "Question two", "q3": "Question three"},
+            {"q2": {"L4": "the fourth lumbar root", "L5": "the fifth lumbar root"}},
+        ),
+        "04-causes": rp.BankInfo("bbbbbbbbbbbb", {"c1": "Cause one", "c2": "Cause two"}, {}),
+    }
+
+
+@pytest.fixture
+def report():
+    return rp.build_report([FIXTURES / n for n in ALL], banks())
+
+
+def by_id(report):
+    return {(q.chapter, q.qid): q for q in report.questions}
+
+
+def test_percent_correct_per_question(report):
+    got = {k: (q.answered, q.correct, q.percent) for k, q in by_id(report).items()}
+    assert got == {
+        ("03-anatomy", "q1"): (3, 2, 66.7),
+        ("03-anatomy", "q2"): (3, 1, 33.3),
+        ("03-anatomy", "q3"): (3, 2, 66.7),
+        ("04-causes", "c1"): (4, 3, 75.0),
+        ("04-causes", "c2"): (4, 3, 75.0),
+    }
+
+
+def test_score_per_learner(report):
+    got = [(s.learner, s.score, s.total, s.percent, s.chapters) for s in report.learners]
+    assert got == [
+        ("Ana", 3, 5, 60.0, ["03-anatomy", "04-causes"]),
+        ("Ben", 3, 5, 60.0, ["03-anatomy", "04-causes"]),
+        ("Cleo", 2, 2, 100.0, ["04-causes"]),
+        ("Dana", 2, 3, 66.7, ["03-anatomy"]),
+        ("Eve", 1, 2, 50.0, ["04-causes"]),
+    ]
+    ben = next(s for s in report.learners if s.learner == "Ben")
+    assert ben.file.endswith("ben.json")  # the later export wins over ben-duplicate.json
+
+
+def test_hardest_questions_and_wrong_options(report):
+    assert [(q.chapter, q.qid) for q in report.hardest()] == [
+        ("03-anatomy", "q2"), ("03-anatomy", "q1"), ("03-anatomy", "q3"), ("04-causes", "c1"), ("04-causes", "c2")]
+    assert [(q.qid, a, n) for q, a, n in report.wrong_answers()] == [
+        ("q2", '"L4"', 2), ("q1", '"A"', 1), ("q3", '"A"', 1), ("c1", '"A"', 1), ("c2", '"A"', 1)]
+    q2 = by_id(report)[("03-anatomy", "q2")]
+    assert report.label(q2, '"L4"') == "L4 (the fourth lumbar root)"
+
+
+def test_every_bad_file_is_reported_by_name_and_the_rest_kept(report):
+    problems = [(Path(p.file).name, p.item, p.field) for p in report.problems]
+    assert ("cleo-old-bank.json", "chapter 03-anatomy", "banks") in problems
+    assert ("eve-partly-bad.json", "chapter 03-anatomy", "score") in problems
+    assert ("eve-partly-bad.json", "chapter 99-unknown", "") in problems
+    assert ("ben-duplicate.json", "learner 'ben'", "learner") in problems
+    assert ("malformed.json", "line 3", "") in problems
+    assert ("foreign.json", "", "format") in problems
+    assert ("not-results.csv", "line 1", "header") in problems
+    assert ("dana.csv", "", "banks") in problems  # a warning: CSV has no bank versions
+    assert not any(Path(p.file).name in {"ana.json", "ben.json"} for p in report.problems)
+    assert len(report.problems) == 8
+    cleo = next(p for p in report.problems if p.field == "banks" and "cleo" in p.file)
+    assert "000000000000" in str(cleo) and "aaaaaaaaaaaa" in str(cleo)
+
+
+def test_order_of_files_does_not_change_the_numbers():
+    a = rp.build_report([FIXTURES / n for n in ALL], banks())
+    b = rp.build_report([FIXTURES / n for n in reversed(ALL)], banks())
+    assert [(q.qid, q.answered, q.correct) for q in a.questions] == [(q.qid, q.answered, q.correct) for q in b.questions]
+    assert [(s.learner, s.score, s.total) for s in a.learners] == [(s.learner, s.score, s.total) for s in b.learners]
+
+
+def test_only_bad_files_give_an_empty_report_not_a_crash(tmp_path):
+    r = rp.build_report([FIXTURES / "malformed.json", FIXTURES / "foreign.json", tmp_path / "missing.json"], banks())
+    assert r.learners == [] and all(q.answered == 0 for q in r.questions)
+    assert [Path(p.file).name for p in r.problems] == ["malformed.json", "foreign.json", "missing.json"]
+
+
+def test_written_csv_and_html(report, tmp_path):
+    paths = rp.write_report(report, tmp_path)
+    with paths["questions"].open() as fh:
+        rows = list(csv.DictReader(fh))
+    q2 = next(r for r in rows if r["question_id"] == "q2")
+    assert (q2["answered"], q2["correct"], q2["percent_correct"]) == ("3", "1", "33.3")
+    assert (q2["most_common_wrong_answer"], q2["times_chosen"]) == ("L4 (the fourth lumbar root)", "2")
+    with paths["learners"].open() as fh:
+        learners = {r["learner"]: (r["score"], r["total"], r["percent"]) for r in csv.DictReader(fh)}
+    assert learners == {"Ana": ("3", "5", "60.0"), "Ben": ("3", "5", "60.0"), "Cleo": ("2", "2", "100.0"),
+                        "Dana": ("2", "3", "66.7"), "Eve": ("1", "2", "50.0")}
+    with paths["problems"].open() as fh:
+        assert len(list(csv.DictReader(fh))) == 8
+    html = paths["html"].read_text()
+    # self-contained: plotly.js is inlined and nothing is loaded from another host
+    assert "Plotly.newPlot" in html and len(html) > 1_000_000
+    assert "<script src=" not in html and 'rel="stylesheet"' not in html
+    assert "33.3% (1/3)" in html and "malformed.json" in html
+
+
+def test_cli_with_the_course_banks(tmp_path):
+    """End to end through ``python -m sciatica_course``: versions come from the real bank files."""
+    current = rp.current_banks()
+    if not current:
+        pytest.skip("no question banks yet")
+    stem, info = sorted(current.items())[0]
+    qids = list(info.questions) or ["any"]
+    good = {"format": rp.FORMAT, "version": 1, "learner": "Zoe", "exported": "2026-11-20T10:00:00Z",
+            "banks": {stem: info.version},
+            "chapters": {stem: {"score": 1, "total": len(qids),
+                                "answers": {qids[0]: {"answer": "x", "correct": True, "attempts": 1}}}}}
+    old = json.loads(json.dumps(good))
+    old["learner"], old["banks"][stem] = "Yan", "ffffffffffff"
+    (tmp_path / "zoe.json").write_text(json.dumps(good))
+    (tmp_path / "yan.json").write_text(json.dumps(old))
+    shutil.copy(FIXTURES / "malformed.json", tmp_path)
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "sciatica_course", "class-report", *sorted(map(str, tmp_path.glob("*.json"))),
+                           "--out", str(out)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert "malformed.json: line 3: is not valid JSON" in proc.stdout
+    assert f"yan.json: chapter {stem}: banks: exported against bank version ffffffffffff" in proc.stdout
+    with (out / "questions.csv").open() as fh:
+        row = next(r for r in csv.DictReader(fh) if r["question_id"] == qids[0])
+    assert (row["answered"], row["correct"]) == ("1", "1")  # Zoe counted, Yan's chapter left out
