@@ -19,7 +19,9 @@ from .errors import CourseDataError
 
 # "module:function" callables that load and validate every data file; each raises
 # CourseDataError on the first problem.
-VALIDATORS: list[str] = []
+VALIDATORS: list[str] = [
+    "sciatica_course.evidence:load_all",  # study records (data/studies/*.yaml)
+]
 
 
 def validate_course_data(app, config=None) -> None:

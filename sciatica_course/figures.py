@@ -1,0 +1,634 @@
+"""One function per figure, one house style. Every number comes from the study dataset.
+
+Each function returns a :class:`sciatica_course.display.CourseFigure`; as the last expression of a
+notebook cell it displays itself (plotly's renderer in JupyterLab, a light placeholder upgraded by
+``static/sciatica-figures.js`` in the book). Interactive choices use plotly's own buttons, so they
+work in the static book without a kernel.
+
+House style: Okabe-Ito colours (safe for colour-blind readers) always paired with a second signal
+(marker shape, line dash, hatch pattern or a text label); a title; axes with units and the
+direction ("lower is better") where one applies; hover text with the exact values; a caption that
+names the source in plain text; a one- or two-sentence summary and the plotted numbers as rows for
+the text alternative. A small explicit template replaces plotly's default one, which would add
+several kilobytes of JSON to every figure.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from . import evidence
+from .display import CourseFigure
+
+# Okabe & Ito (2008) colour-blind-safe palette.
+BLACK, ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILLION, PURPLE = (
+    "#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+)
+GREY = "#767676"  # 4.5:1 on white
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
+
+_AXIS = {"gridcolor": "#e6e6e6", "linecolor": "#444", "zerolinecolor": "#444", "automargin": True,
+         "ticks": "outside", "showline": True, "title": {"standoff": 8}}
+TEMPLATE = go.layout.Template(
+    layout={
+        "font": {"family": FONT, "size": 14, "color": "#1a1a1a"},
+        "colorway": [BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, YELLOW, BLACK],
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "hoverlabel": {"bgcolor": "white", "font": {"family": FONT, "size": 13}},
+        "xaxis": _AXIS,
+        "yaxis": _AXIS,
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        "margin": {"l": 60, "r": 20, "t": 90, "b": 60},
+    }
+)
+
+
+def dataset() -> evidence.Dataset:
+    return evidence.load_all()
+
+
+def _fmt(x: float) -> str:
+    """A number as the source wrote it (no trailing .0 on whole numbers, minus sign as U+2212)."""
+    s = f"{x:g}"
+    return s.replace("-", "\u2212")
+
+
+def _ci(lo: float, hi: float) -> str:
+    return f"{_fmt(lo)} to {_fmt(hi)}"
+
+
+def _wrap(text: str, width: int = 42) -> str:
+    return "<br>".join(textwrap.wrap(text, width))
+
+
+def _fig(title: str, height: int = 440, **layout) -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(template=TEMPLATE, title={"text": title, "x": 0, "xanchor": "left"},
+                      height=height, **layout)
+    return fig
+
+
+def _hover(trace_texts: list[str]) -> dict:
+    return {"hovertext": trace_texts, "hoverinfo": "text"}
+
+
+def _button_menu(buttons: list[dict], label: str) -> dict:
+    return {
+        "type": "buttons",
+        "direction": "right",
+        "buttons": buttons,
+        "x": 0,
+        "xanchor": "left",
+        "y": 1.0,
+        "yanchor": "bottom",
+        "pad": {"t": 4, "b": 4},
+        "showactive": True,
+        "name": label,
+        "bgcolor": "#f2f2f2",
+        "bordercolor": "#444",
+        "font": {"size": 13},
+    }
+
+
+def _source(*recs: evidence.Record) -> str:
+    seen: list[str] = []
+    for r in recs:
+        item = f"{r.short_cite}, {r.locator.where}"
+        if item not in seen:
+            seen.append(item)
+    return "Source: " + "; ".join(seen) + "."
+
+
+# --------------------------------------------------------------------------------------- burden
+def lbp_burden() -> CourseFigure:
+    """People living with low back pain in 2020 and projected for 2050 (WHO / GBD 2021)."""
+    ds = dataset()
+    recs = [ds.plotted("who2023factsheet", "cases-2020"), ds.plotted("who2023factsheet", "cases-2050")]
+    uis = [ds.get("ferreira2023", "ui-2020"), ds.get("ferreira2023", "ui-2050")]
+    draw_ui = all(u.plottable for u in uis)
+    labels = [r.timepoint for r in recs]
+    values = [r.value.value for r in recs]
+    fig = _fig("People living with low back pain worldwide", height=420)
+    bar = go.Bar(
+        x=labels, y=values, name="People with low back pain",
+        marker={"color": [BLUE, ORANGE], "pattern": {"shape": ["", "/"], "fgcolor": "#1a1a1a"},
+                "line": {"color": "#1a1a1a", "width": 1}},
+        text=[f"{_fmt(v)} million" for v in values], textposition="outside",
+        **_hover([f"{lab}: {_fmt(v)} million people" for lab, v in zip(labels, values)]),
+    )
+    if draw_ui:
+        bar.error_y = {"type": "data", "symmetric": False,
+                       "array": [u.value.high - v for u, v in zip(uis, values)],
+                       "arrayminus": [v - u.value.low for u, v in zip(uis, values)], "color": "#1a1a1a"}
+    fig.add_trace(bar)
+    fig.update_yaxes(title_text="People with low back pain (millions)", rangemode="tozero",
+                     range=[0, max(values) * 1.18])
+    fig.update_xaxes(title_text="Year (the 2050 bar, hatched, is a projection)")
+    caption = _source(*recs[:1]) + " The fact sheet reports Global Burden of Disease 2021 estimates."
+    if draw_ui:
+        caption += " Error bars: 95% uncertainty intervals (" + _source(uis[0])[8:]
+    else:
+        caption += (" Uncertainty intervals are not drawn: the course could read them only on a secondary"
+                    " page reposting the GBD 2021 paper's abstract, not in the paper itself, so they are"
+                    " not treated as checked numbers.")
+    summary = (f"About {_fmt(values[0])} million people had low back pain in 2020, and about "
+               f"{_fmt(values[1])} million are projected for 2050.")
+    rows = [[lab, f"{_fmt(v)} million", "projection" if "2050" in lab else "estimate"] for lab, v in zip(labels, values)]
+    return CourseFigure("lbp_burden", fig, summary, caption, ["Year", "People with low back pain", "Kind"], rows)
+
+
+def sciatica_prevalence() -> CourseFigure:
+    """The spread of sciatica prevalence estimates (Konstantinou and Dunn 2008) and why they differ."""
+    ds = dataset()
+    rng = ds.plotted("konstantinou2008", "prevalence-range")
+    n_studies = ds.plotted("konstantinou2008", "studies")
+    clinical = ds.plotted("konstantinou2008", "clinical-assessment")
+    lo, hi = rng.value.low, rng.value.high
+    total, n_clin = int(n_studies.value.value), int(clinical.value.value)
+    fig = make_subplots(rows=2, cols=1, row_heights=[0.45, 0.55], vertical_spacing=0.3,
+                        subplot_titles=("Lowest and highest estimate", "How the studies found sciatica"))
+    fig.update_layout(template=TEMPLATE, height=440, showlegend=True,
+                      title={"text": f"Sciatica prevalence: {_fmt(lo)}% to {_fmt(hi)}% across {total} studies",
+                             "x": 0, "xanchor": "left"},
+                      legend={"y": -0.25, "yanchor": "top"})
+    fig.add_trace(go.Scatter(
+        x=[lo, hi], y=["Prevalence"] * 2, mode="lines+markers+text", name="Range of estimates",
+        line={"color": BLUE, "width": 6}, marker={"size": 16, "symbol": ["triangle-right", "triangle-left"], "color": BLUE},
+        text=[f"{_fmt(lo)}%", f"{_fmt(hi)}%"], textposition=["bottom center", "bottom center"],
+        showlegend=False, **_hover([f"Lowest estimate: {_fmt(lo)}%", f"Highest estimate: {_fmt(hi)}%"]),
+    ), row=1, col=1)
+    fig.update_xaxes(title_text="Prevalence of sciatica (% of people studied)", range=[0, 50], row=1, col=1)
+    fig.update_yaxes(showticklabels=False, row=1, col=1)
+    other = total - n_clin
+    fig.add_trace(go.Bar(
+        y=["Studies"], x=[n_clin], orientation="h", name=f"clinical assessment ({n_clin})",
+        marker={"color": GREEN, "line": {"color": "#1a1a1a", "width": 1}},
+        text=[f"{n_clin} with clinical assessment"], textposition="outside",
+        **_hover([f"{n_clin} of {total} studies used clinical assessment"]),
+    ), row=2, col=1)
+    fig.add_trace(go.Bar(
+        y=["Studies"], x=[other], orientation="h", name=f"no clinical assessment ({other})",
+        marker={"color": "white", "pattern": {"shape": "x", "fgcolor": ORANGE}, "line": {"color": "#1a1a1a", "width": 1}},
+        **_hover([f"{other} of {total} studies did not use clinical assessment"]),
+    ), row=2, col=1)
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title_text="Number of studies", range=[0, total + 1], row=2, col=1)
+    fig.update_yaxes(showticklabels=False, row=2, col=1)
+    summary = (f"Across {total} studies, estimates of how many people have sciatica ranged from {_fmt(lo)}% "
+               f"to {_fmt(hi)}%. Only {n_clin} of the {total} studies examined people clinically; the others "
+               "counted sciatica without an examination, and the studies did not share one definition.")
+    caption = (_source(rng) + " Why the estimates differ: studies defined sciatica in different ways and "
+               f"found it in different ways (only {n_clin} of {total} used a clinical assessment; the other "
+               f"{other}, the course's subtraction, did not examine people, for example relying on what they reported).")
+    rows = [["Lowest estimate", f"{_fmt(lo)}%"], ["Highest estimate", f"{_fmt(hi)}%"],
+            ["Studies in the review", str(total)], ["Studies using clinical assessment", str(n_clin)]]
+    return CourseFigure("sciatica_prevalence", fig, summary, caption, ["Quantity", "Value"], rows)
+
+
+# -------------------------------------------------------------------------------------- anatomy
+# Schematic coordinates (not to scale; seen from behind, right leg). Only the drawing lives here;
+# every fact shown comes from the dataset.
+_ROOTS = {"L4": (3.0, 19.2), "L5": (3.0, 18.2), "S1": (3.0, 17.2), "S2": (3.0, 16.4), "S3": (3.0, 15.6)}
+_PLEXUS = (5.0, 15.0)
+_FORAMEN = (5.6, 13.6)
+_DIVISION = (5.8, 5.5)
+_ROOT_COLOURS = {"L4": BLUE, "L5": ORANGE, "S1": GREEN, "S2": GREY, "S3": GREY}
+_ROOT_DASH = {"L4": "solid", "L5": "dash", "S1": "dot", "S2": "solid", "S3": "solid"}
+
+
+def anatomy_explorer() -> CourseFigure:
+    """The sciatic nerve from roots L4-S3 to its division; buttons show what L4, L5 and S1 supply."""
+    ds = dataset()
+    signs = {r.value.root: r for r in (ds.plotted("harrison19", k) for k in ("l4", "l5", "s1"))}
+    course = ds.plotted("poutoglidou2020", "course")
+    kenhub = ds.plotted("kenhub_sciatic", "course")
+    osu = ds.plotted("osu_sciatic", "division")
+    fig = _fig("The sciatic nerve (schematic, not to scale, seen from behind)", height=560,
+               showlegend=False, hovermode="closest", margin={"l": 10, "r": 10, "t": 110, "b": 10})
+    fig.update_xaxes(visible=False, range=[0, 20], fixedrange=True)
+    fig.update_yaxes(visible=False, range=[0, 20.5], fixedrange=True, scaleanchor="x", scaleratio=1)
+    # Spine (sacrum and lower lumbar vertebrae) as a grey column.
+    fig.add_trace(go.Scatter(x=[2.2, 2.2], y=[15.0, 19.9], mode="lines", line={"color": "#bbbbbb", "width": 18},
+                             **_hover(["Lower spine and sacrum (schematic)"])))
+    root_idx = {}
+    for root, (x, y) in _ROOTS.items():
+        root_idx[root] = len(fig.data)
+        fig.add_trace(go.Scatter(
+            x=[x, _PLEXUS[0]], y=[y, _PLEXUS[1]], mode="lines+markers+text", name=f"{root} root",
+            line={"color": _ROOT_COLOURS[root], "width": 3, "dash": _ROOT_DASH[root]},
+            marker={"size": [10, 0], "color": _ROOT_COLOURS[root]},
+            text=[root, ""], textposition="middle left",
+            **_hover([f"{root} nerve root: one of the roots (L4 to S3) that form the sciatic nerve", ""]),
+        ))
+    # Piriformis muscle: a hatched band; the nerve passes below it.
+    fig.add_trace(go.Scatter(
+        x=[3.8, 9.2, 9.2, 3.8, 3.8], y=[15.4, 14.8, 14.0, 14.6, 15.4], mode="lines", fill="toself",
+        fillcolor="rgba(204,121,167,0.25)", line={"color": PURPLE, "width": 1.5},
+        **_hover(["Piriformis muscle: in the typical pattern the nerve leaves the pelvis below it"]),
+    ))
+    fig.add_annotation(x=9.4, y=14.5, text="piriformis", showarrow=False, xanchor="left", font={"color": "#7a3b63"})
+    trunk = [_PLEXUS, _FORAMEN, (5.7, 9.5), _DIVISION]
+    fig.add_trace(go.Scatter(
+        x=[p[0] for p in trunk], y=[p[1] for p in trunk], mode="lines+markers", line={"color": BLACK, "width": 7},
+        marker={"size": [0, 12, 0, 12], "symbol": "diamond", "color": BLACK},
+        **_hover(["Roots join to form the sciatic nerve",
+                  "Greater sciatic foramen: the nerve leaves the pelvis here, below piriformis",
+                  "Back of the thigh: the nerve runs down the posterior thigh",
+                  "Division near the top of the popliteal fossa (behind the knee): tibial and common fibular nerves"]),
+    ))
+    fig.add_trace(go.Scatter(x=[_DIVISION[0], 5.9, 6.0], y=[_DIVISION[1], 3.0, 0.6], mode="lines+text",
+                             line={"color": BLACK, "width": 4}, text=["", "", "tibial"], textposition="middle right",
+                             **_hover(["", "Tibial nerve", "Tibial nerve (continues down the back of the leg)"])))
+    fig.add_trace(go.Scatter(x=[_DIVISION[0], 7.2, 8.0], y=[_DIVISION[1], 3.6, 2.4], mode="lines+text",
+                             line={"color": BLACK, "width": 4, "dash": "dash"}, text=["", "", "common fibular"],
+                             textposition="middle right",
+                             **_hover(["", "Common fibular (peroneal) nerve", "Common fibular (peroneal) nerve"])))
+    fig.add_annotation(x=5.9, y=9.5, text="back of thigh", showarrow=False, xanchor="left", xshift=10, font={"color": GREY})
+    fig.add_annotation(x=_DIVISION[0], y=_DIVISION[1], text="divides (popliteal fossa)", showarrow=False,
+                       xanchor="left", xshift=12, font={"color": GREY})
+    base_annotations = list(fig.layout.annotations)
+
+    def info(text: str) -> dict:
+        return {"x": 10.2, "y": 12.8, "xref": "x", "yref": "y", "xanchor": "left", "yanchor": "top",
+                "align": "left", "showarrow": False, "text": text, "bordercolor": "#444", "borderwidth": 1,
+                "borderpad": 8, "bgcolor": "#fafafa", "font": {"size": 13}}
+
+    overview = ("<b>The whole nerve</b><br>" + _wrap(course.value.text, 40)
+                + "<br><br>" + _wrap("Pick L4, L5 or S1 above to see what each root supplies.", 40))
+    n = len(fig.data)
+
+    def styling(selected: str | None) -> dict:
+        widths, colours = [], []
+        for i, tr in enumerate(fig.data):
+            root = next((r for r, j in root_idx.items() if j == i), None)
+            if root is None:
+                widths.append(tr.line.width)
+                colours.append(tr.line.color)
+            elif selected is None or root == selected:
+                widths.append(7 if root == selected else 3)
+                colours.append(_ROOT_COLOURS[root])
+            else:
+                widths.append(2)
+                colours.append("#cccccc")
+        return {"line.width": widths, "line.color": colours}
+
+    def root_text(root: str) -> str:
+        v = signs[root].value
+        return (f"<b>Root {root}</b> (what a problem at this root affects)<br>"
+                f"<b>Reflex:</b> {_wrap(v.reflex, 34)}<br><b>Skin area:</b> {_wrap(v.sensory, 34)}<br>"
+                f"<b>Muscles:</b> {_wrap(v.motor, 34)}")
+
+    buttons = [{"label": "Whole nerve", "method": "update",
+                "args": [styling(None), {"annotations": base_annotations + [info(overview)]}, list(range(n))]}]
+    for root in ("L4", "L5", "S1"):
+        buttons.append({"label": root, "method": "update",
+                        "args": [styling(root), {"annotations": base_annotations + [info(root_text(root))]},
+                                 list(range(n))]})
+    fig.update_layout(annotations=base_annotations + [info(overview)],
+                      updatemenus=[_button_menu(buttons, "Choose a root")])
+    summary = ("A schematic of the sciatic nerve: roots L4 to S3 join, the nerve leaves the pelvis through the "
+               "greater sciatic foramen below piriformis, runs down the back of the thigh and divides into the "
+               "tibial and common fibular nerves near the back of the knee. Buttons show the reflex, skin area "
+               "and muscles linked to the L4, L5 and S1 roots.")
+    caption = ("Schematic drawn by the course, not to scale. " + _source(signs["L4"], course, kenhub, osu))
+    rows = [[root, signs[root].value.reflex, signs[root].value.sensory, signs[root].value.motor] for root in signs]
+    return CourseFigure("anatomy_explorer", fig, summary, caption, ["Root", "Reflex", "Skin area", "Muscles"], rows)
+
+
+def piriformis_variants() -> CourseFigure:
+    """How often the sciatic nerve takes a non-typical course relative to piriformis."""
+    ds = dataset()
+    smoll = ds.plotted("smoll2010", "variant-cadavers")
+    pout = ds.plotted("poutoglidou2020", "typical-pooled")
+    natsis = ds.plotted("natsis2014", "variant")
+    mbaka = ds.plotted("mbaka2022", "typical")
+    # (record, label, pooled?, non-typical %, derived note)
+    items = [
+        (smoll, f"Smoll 2010<br>pooled: {smoll.n['studies']} studies, {smoll.n['cadavers']:,} cadavers", True,
+         smoll.value.value, None),
+        (pout, f"Poutoglidou 2020<br>pooled: {pout.n['articles']} articles", True, round(100 - pout.value.value, 1),
+         f"100 \u2212 {_fmt(pout.value.value)}% typical (the course's subtraction)"),
+        (natsis, f"Natsis 2014<br>single series: {natsis.n['limbs']} limbs", False, natsis.value.value, None),
+        (mbaka, f"Mbaka 2022<br>single series: {mbaka.n['cadavers']} cadavers", False, round(100 - mbaka.value.value, 1),
+         f"100 \u2212 {_fmt(mbaka.value.value)}% typical (the course's subtraction)"),
+    ]
+    fig = _fig("Sciatic nerve and piriformis: how often the course is not typical", height=460,
+               legend={"orientation": "h", "y": -0.22, "yanchor": "top", "x": 0})
+    for pooled, colour, symbol, name in ((True, BLUE, "diamond", "pooled analysis"),
+                                         (False, ORANGE, "circle", "single cadaver series")):
+        group = [it for it in items if it[2] is pooled]
+        hover = []
+        for rec, label, _, val, derived in group:
+            h = f"{rec.short_cite}: {_fmt(val)}% non-typical"
+            if rec.value.ci:
+                h += f" (95% CI {_ci(*rec.value.ci)})"
+            if derived:
+                h += f"<br>derived: {derived}"
+            hover.append(h)
+        trace = go.Scatter(
+            x=[it[3] for it in group], y=[it[1] for it in group], mode="markers+text", name=name,
+            marker={"size": 15, "color": colour, "line": {"color": "#1a1a1a", "width": 1},
+                    "symbol": [symbol + ("-open" if it[4] else "") for it in group]},
+            text=[f"{_fmt(it[3])}%" for it in group], textposition="top center", **_hover(hover),
+        )
+        cis = [it[0].value.ci for it in group]
+        if any(cis):
+            trace.error_x = {"type": "data", "symmetric": False, "color": colour, "thickness": 2,
+                             "array": [(ci[1] - it[3]) if ci else 0 for ci, it in zip(cis, group)],
+                             "arrayminus": [(it[3] - ci[0]) if ci else 0 for ci, it in zip(cis, group)]}
+        fig.add_trace(trace)
+    fig.update_xaxes(title_text="Non-typical course relative to piriformis (% of cadavers or limbs)", range=[0, 25])
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=[it[1] for it in items])
+    summary = (f"Pooled across {smoll.n['studies']} cadaver studies, {_fmt(smoll.value.value)}% of cadavers had a "
+               f"non-typical relation between the sciatic nerve and piriformis (95% CI {_ci(*smoll.value.ci)}). "
+               "Single series range from about 6% to 17%, and a second pooled review found the typical pattern in "
+               f"{_fmt(pout.value.value)}%.")
+    caption = (_source(smoll, pout, natsis, mbaka) + " Diamonds: pooled analyses; circles: single cadaver "
+               "series. Open markers are the course's subtraction from a reported 'typical' share (100 minus "
+               "typical), not numbers the authors reported. Studies defined variants in slightly different ways.")
+    rows = [[rec.short_cite, "pooled" if pooled else "single series", f"{_fmt(val)}%",
+             f"95% CI {_ci(*rec.value.ci)}" if rec.value.ci else (f"derived: {derived}" if derived else "reported")]
+            for rec, _, pooled, val, derived in items]
+    return CourseFigure("piriformis_variants", fig, summary, caption,
+                        ["Study", "Kind", "Non-typical course", "Note"], rows)
+
+
+# ------------------------------------------------------------------------------------ mechanisms
+def _panel(text: str, x: float, y: float, width: int = 34) -> dict:
+    return {"x": x, "y": y, "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "top",
+            "align": "left", "showarrow": False, "text": _wrap(text, width) if "<" not in text else text,
+            "bordercolor": "#444", "borderwidth": 1, "borderpad": 8, "bgcolor": "#fafafa", "font": {"size": 13}}
+
+
+def cortisol_and_neurotransmitters() -> CourseFigure:
+    """Field 2005's uncontrolled average changes beside the controlled evidence (Moyer 2004)."""
+    ds = dataset()
+    recs = [ds.plotted("field2005", k) for k in ("cortisol", "serotonin", "dopamine")]
+    moyer = ds.plotted("moyer2004", "cortisol-single")
+    moyer_n = ds.plotted("moyer2004", "studies")
+    moyer2011 = ds.get("moyer2011", "cortisol-summary")
+    names = ["Cortisol", "Serotonin", "Dopamine"]
+    values = [r.value.value for r in recs]
+    fig = _fig("Hormone claims: uncontrolled averages vs controlled evidence", height=460,
+               margin={"l": 60, "r": 20, "t": 90, "b": 60})
+    fig.update_layout(xaxis={"domain": [0, 0.55]})
+    fig.add_trace(go.Bar(
+        x=names, y=values, name="Field et al. 2005 (uncontrolled averages)",
+        marker={"color": [BLUE, ORANGE, GREEN], "pattern": {"shape": "/", "fgcolor": "#1a1a1a", "solidity": 0.2},
+                "line": {"color": "#1a1a1a", "width": 1}},
+        text=[f"{'+' if v > 0 else ''}{_fmt(v)}%" for v in values], textposition="outside",
+        **_hover([f"{r.outcome}: average change {'+' if v > 0 else ''}{_fmt(v)}% (Field et al. 2005; "
+                  "authors' own studies, no pooled comparison with controls)" for r, v in zip(recs, values)]),
+    ))
+    fig.update_yaxes(title_text="Average change after massage (%)", range=[-45, 45], zeroline=True, zerolinewidth=2)
+    fig.update_xaxes(title_text="Field et al. 2005: average change (%)")
+    fig.add_annotation(_panel(
+        f"<b>Controlled evidence</b><br>{_wrap(moyer.short_cite + f', meta-analysis of {int(moyer_n.value.value)} studies:', 30)}"
+        f"<br>{_wrap(moyer.value.text, 30)}", 0.62, 0.98))
+    summary = (f"Field and colleagues averaged their own studies and reported cortisol {_fmt(values[0])}%, serotonin "
+               f"+{_fmt(values[1])}% and dopamine +{_fmt(values[2])}% after massage, without a pooled comparison "
+               f"with controls. A meta-analysis of {int(moyer_n.value.value)} controlled studies found that single "
+               "massage sessions did not reduce cortisol.")
+    caption = (_source(*recs[:1], moyer) + " Bars (hatched): unweighted averages from the authors' own laboratory, "
+               "not compared with control groups. ")
+    if moyer2011.plottable:
+        caption += f"{moyer2011.short_cite}: {moyer2011.value.text}"
+    else:
+        caption += (f"A later quantitative review ({moyer2011.short_cite}) is reported to have found a very small, "
+                    "non-significant effect on cortisol, but the course read that only on a secondary page, so its "
+                    "numbers are not shown.")
+    rows = [[f"{r.outcome}", f"{'+' if v > 0 else ''}{_fmt(v)}%", r.short_cite, "uncontrolled average"]
+            for r, v in zip(recs, values)]
+    rows.append(["cortisol", "not reduced by single sessions", moyer.short_cite, "controlled studies (meta-analysis)"])
+    return CourseFigure("cortisol_and_neurotransmitters", fig, summary, caption,
+                        ["Measure", "Finding", "Source", "Kind of evidence"], rows)
+
+
+def endorphins() -> CourseFigure:
+    """Kaada 1989 (+16%, no control group) beside Day 1987 (no change vs rest)."""
+    ds = dataset()
+    before, after = ds.plotted("kaada1989", "before"), ds.plotted("kaada1989", "after")
+    change = ds.plotted("kaada1989", "change")
+    day = ds.plotted("day1987", "result")
+    ys = [before.value.mean, after.value.mean]
+    fig = _fig("Does massage raise beta-endorphin? Two small studies disagree", height=440)
+    fig.update_layout(xaxis={"domain": [0, 0.5]})
+    fig.add_trace(go.Scatter(
+        x=["Before", "After"], y=ys, mode="lines+markers+text", name="Kaada and Torsteinbø 1989",
+        line={"color": BLUE, "width": 3}, marker={"size": 14, "symbol": ["circle", "square"], "color": BLUE},
+        text=[_fmt(y) for y in ys], textposition="top center",
+        **_hover([f"Before massage: {_fmt(ys[0])} pg per 0.1 ml (n = {before.n['massage']})",
+                  f"After massage: {_fmt(ys[1])} pg per 0.1 ml (+{_fmt(change.value.value)}%; no control group)"]),
+    ))
+    fig.update_yaxes(title_text="Plasma beta-endorphin (pg per 0.1 ml)", range=[0, 28])
+    fig.update_xaxes(title_text=f"Kaada 1989: one massage, n = {before.n['massage']}, no control group")
+    fig.add_annotation(_panel(
+        f"<b>{day.short_cite}</b><br>"
+        + _wrap(f"Randomised: massage (n = {day.n['massage']}) vs rest (n = {day.n['rest']}).", 30) + "<br>"
+        + _wrap(day.value.text, 30), 0.58, 0.98))
+    summary = (f"In 12 volunteers without a control group, mean beta-endorphin rose {_fmt(change.value.value)}% "
+               f"after one massage ({_fmt(ys[0])} to {_fmt(ys[1])} pg per 0.1 ml). A randomised comparison of massage "
+               f"(n = {day.n['massage']}) with rest (n = {day.n['rest']}) found no significant difference.")
+    caption = _source(before, day) + " The claim that massage releases endorphins rests on small, conflicting studies."
+    rows = [[before.short_cite, f"n = {before.n['massage']}, no control group",
+             f"{_fmt(ys[0])} \u2192 {_fmt(ys[1])} pg/0.1 ml (+{_fmt(change.value.value)}%)"],
+            [day.short_cite, f"massage n = {day.n['massage']} vs rest n = {day.n['rest']}", "no significant difference"]]
+    return CourseFigure("endorphins", fig, summary, caption, ["Study", "Design", "Result"], rows)
+
+
+# -------------------------------------------------------------------------------------- trials
+_MAJ_OUTCOMES = (("vas", "VAS pain", "VAS pain score"), ("rm", "Roland-Morris", "Roland-Morris disability score"),
+                 ("odi", "ODI", "Oswestry Disability Index"))
+_MAJ_ARMS = (("dtm", BLUE, "circle", "solid", -0.06), ("nsaid", ORANGE, "square", "dash", 0.06))
+
+
+def majchrzycki_2014() -> CourseFigure:
+    """Majchrzycki 2014: VAS, Roland-Morris and ODI before/after in both arms (mean +/- SD)."""
+    ds = dataset()
+    fig = _fig("Majchrzycki 2014: before and after 2 weeks (mean \u00b1 SD)", height=480,
+               legend={"orientation": "h", "y": -0.18, "yanchor": "top", "x": 0},
+               margin={"l": 60, "r": 20, "t": 120, "b": 60})
+    rows, buttons, all_recs = [], [], []
+    for k, (code, label, axis) in enumerate(_MAJ_OUTCOMES):
+        for arm, colour, symbol, dash, dx in _MAJ_ARMS:
+            pre, post = ds.plotted("majchrzycki2014", f"{code}-{arm}-pre"), ds.plotted("majchrzycki2014", f"{code}-{arm}-post")
+            all_recs += [pre, post]
+            fig.add_trace(go.Scatter(
+                x=[0 + dx, 1 + dx], y=[pre.value.mean, post.value.mean], mode="lines+markers", name=pre.arm,
+                legendgroup=arm, visible=(k == 0),
+                line={"color": colour, "width": 3, "dash": dash}, marker={"size": 12, "symbol": symbol, "color": colour},
+                error_y={"type": "data", "array": [pre.value.sd, post.value.sd], "color": colour, "thickness": 1.5},
+                **_hover([f"{pre.arm}, {label}, before: {_fmt(pre.value.mean)} \u00b1 {_fmt(pre.value.sd)}",
+                          f"{pre.arm}, {label}, after 2 weeks: {_fmt(post.value.mean)} \u00b1 {_fmt(post.value.sd)}"]),
+            ))
+            rows.append([label, pre.arm, f"{_fmt(pre.value.mean)} \u00b1 {_fmt(pre.value.sd)}",
+                         f"{_fmt(post.value.mean)} \u00b1 {_fmt(post.value.sd)}"])
+        visible = [k2 == k for k2 in range(len(_MAJ_OUTCOMES)) for _ in _MAJ_ARMS]
+        buttons.append({"label": label, "method": "update",
+                        "args": [{"visible": visible}, {"yaxis.title.text": f"{axis} (lower is better)"}]})
+    fig.update_xaxes(tickvals=[0, 1], ticktext=["Before", "After 2 weeks"], range=[-0.4, 1.4],
+                     title_text="Time point (bars: \u00b1 1 SD)")
+    fig.update_yaxes(title_text=f"{_MAJ_OUTCOMES[0][2]} (lower is better)", rangemode="tozero")
+    fig.update_layout(updatemenus=[_button_menu(buttons, "Choose the outcome")])
+    summary = ("In 59 adults with chronic low back pain, pain (VAS) and disability (Roland-Morris, ODI) scores fell "
+               "after 2 weeks in both arms, deep tissue massage alone and with an NSAID, with no significant "
+               "difference between the arms.")
+    caption = (_source(all_recs[0]) + " Both arms received massage: there was no arm without massage, so the trial "
+               "cannot show that massage beats no treatment, only that adding an NSAID added no detectable benefit. "
+               "Baseline scores differed between arms (for example VAS and ODI), so compare each arm's before and "
+               "after, not the arms with each other. Group sizes were not reported in the abstract (59 in total).")
+    return CourseFigure("majchrzycki_2014", fig, summary, caption,
+                        ["Outcome", "Arm", "Before (mean \u00b1 SD)", "After 2 weeks (mean \u00b1 SD)"], rows)
+
+
+_CHERKIN = (("rdq", "RDQ", "Roland Disability Questionnaire"), ("bother", "Bothersomeness", "symptom bothersomeness"))
+_CHERKIN_ARMS = (("relaxation", "Relaxation massage", BLUE, "circle"), ("structural", "Structural massage", ORANGE, "square"))
+
+
+def cherkin_2011() -> CourseFigure:
+    """Cherkin 2011: 10-week adjusted mean differences vs usual care with 95% CIs and the thresholds."""
+    ds = dataset()
+    fig = _fig("Cherkin 2011: massage vs usual care at 10 weeks", height=420,
+               legend={"orientation": "h", "y": -0.3, "yanchor": "top", "x": 0},
+               margin={"l": 60, "r": 20, "t": 120, "b": 60})
+    rows, buttons, views, recs_all = [], [], [], []
+    for k, (code, label, long) in enumerate(_CHERKIN):
+        thr = ds.plotted("cherkin2011", f"{code}-threshold")
+        for arm, arm_label, colour, symbol in _CHERKIN_ARMS:
+            r = ds.plotted("cherkin2011", f"{code}-{arm}-10wk")
+            recs_all.append(r)
+            est, (lo, hi) = r.value.estimate, r.value.ci
+            fig.add_trace(go.Scatter(
+                x=[est], y=[arm_label], mode="markers", name=arm_label, visible=(k == 0), legendgroup=arm,
+                marker={"size": 14, "symbol": symbol, "color": colour, "line": {"color": "#1a1a1a", "width": 1}},
+                error_x={"type": "data", "symmetric": False, "array": [hi - est], "arrayminus": [est - lo],
+                         "color": colour, "thickness": 2.5, "width": 8},
+                **_hover([f"{arm_label} vs usual care, {long} at 10 weeks: {_fmt(est)} points "
+                          f"(95% CI {_ci(lo, hi)}); n = {r.n[arm]} vs {r.n['usual_care']}"]),
+            ))
+            rows.append([long, arm_label, f"{_fmt(est)}", _ci(lo, hi), f"\u2212{_fmt(thr.value.value)}"])
+        t = -thr.value.value
+        shapes = [
+            {"type": "line", "xref": "x", "yref": "paper", "x0": 0, "x1": 0, "y0": 0, "y1": 1,
+             "line": {"color": "#1a1a1a", "width": 1.5}},
+            {"type": "line", "xref": "x", "yref": "paper", "x0": t, "x1": t, "y0": 0, "y1": 1,
+             "line": {"color": VERMILLION, "width": 2, "dash": "dash"}},
+        ]
+        annotations = [
+            {"x": t, "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom", "showarrow": False,
+             "text": f"clinically meaningful: {_fmt(thr.value.value)} points", "font": {"color": "#a33f00", "size": 12}},
+            {"x": 0, "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom", "xanchor": "left", "showarrow": False,
+             "text": " no difference", "font": {"size": 12}},
+        ]
+        axis = f"Difference from usual care, {long} points (lower is better)"
+        views.append({"shapes": shapes, "annotations": annotations, "xaxis.title.text": axis})
+        visible = [k2 == k for k2 in range(len(_CHERKIN)) for _ in _CHERKIN_ARMS]
+        buttons.append({"label": label, "method": "update", "args": [{"visible": visible}, views[-1]]})
+    fig.update_layout(shapes=views[0]["shapes"], annotations=views[0]["annotations"],
+                      updatemenus=[_button_menu(buttons, "Choose the outcome")])
+    fig.update_xaxes(title_text=views[0]["xaxis.title.text"], range=[-4.5, 0.6], zeroline=False)
+    fig.update_yaxes(autorange="reversed")
+    r0 = recs_all[0]
+    summary = ("At 10 weeks both relaxation and structural massage scored lower (better) than usual care on "
+               "function (RDQ) and symptom bothersomeness; the average differences were around the size the "
+               "authors had set in advance as clinically meaningful.")
+    caption = (_source(r0) + f" Adjusted mean differences (massage minus usual care) with 95% confidence intervals; "
+               f"n = {r0.n['relaxation']} relaxation, {r0.n['structural']} structural, {r0.n['usual_care']} usual care. "
+               "Dashed line: the smallest difference the authors set in advance as clinically meaningful "
+               "(2 RDQ points; 1.5 bothersomeness points). Participants were not blinded.")
+    return CourseFigure("cherkin_2011", fig, summary, caption,
+                        ["Outcome", "Massage type", "Difference (points)", "95% CI", "Meaningful threshold"], rows)
+
+
+def furlan_2015() -> CourseFigure:
+    """Forest plot of the verified pooled SMDs from the 2015 Cochrane review."""
+    ds = dataset()
+    ids = ("acute-pain-inactive-short", "chronic-pain-active-short", "chronic-pain-active-long")
+    recs = [ds.plotted("furlan2015", i) for i in ids]
+    left_out = [r for r in ds.by_key("furlan2015") if r.value.kind == "difference" and not r.plottable]
+
+    def label(r: evidence.Record) -> str:
+        pop = "Acute LBP" if r.population.startswith("acute") else "Sub-acute/chronic LBP"
+        return (f"{pop}, vs {r.comparator}<br>{r.timepoint}; {r.n['participants']} people, "
+                f"{r.n['studies']} {'study' if r.n['studies'] == 1 else 'studies'}")
+
+    labels = [label(r) for r in recs]
+    fig = _fig("Cochrane review 2015: massage and pain (pooled SMDs)", height=430,
+               margin={"l": 20, "r": 20, "t": 80, "b": 70})
+    certs = [r.certainty or "not graded" for r in recs]
+    fig.add_trace(go.Scatter(
+        x=[r.value.estimate for r in recs], y=labels, mode="markers+text", name="pooled SMD",
+        marker={"size": 14, "symbol": "square", "color": BLUE, "line": {"color": "#1a1a1a", "width": 1}},
+        error_x={"type": "data", "symmetric": False, "color": BLUE, "thickness": 2.5, "width": 8,
+                 "array": [r.value.ci[1] - r.value.estimate for r in recs],
+                 "arrayminus": [r.value.estimate - r.value.ci[0] for r in recs]},
+        text=[f"certainty: {c.split(' (')[0]}" for c in certs], textposition="top center", textfont={"size": 12},
+        **_hover([f"{label(r).replace('<br>', '; ')}<br>SMD {_fmt(r.value.estimate)} (95% CI {_ci(*r.value.ci)})"
+                  f"<br>certainty: {c}" for r, c in zip(recs, certs)]),
+        showlegend=False,
+    ))
+    fig.add_vline(x=0, line={"color": "#1a1a1a", "width": 1.5})
+    fig.update_xaxes(title_text="Standardised mean difference in pain (below 0 favours massage)", range=[-2.2, 0.6])
+    fig.update_yaxes(autorange="reversed")
+    summary = (f"Massage reduced pain more than an inactive control in the one small trial of acute low back pain "
+               f"(SMD {_fmt(recs[0].value.estimate)}), and slightly more than active treatments in sub-acute and chronic "
+               f"pain (SMD {_fmt(recs[1].value.estimate)} short term, {_fmt(recs[2].value.estimate)} long term), "
+               "with very low certainty.")
+    caption = (_source(recs[1], recs[0]).replace("Summary of findings table 2, ", "Summary of findings table 2 and ")
+               + " Squares: pooled standardised mean differences; lines: 95% confidence intervals. "
+               f"{len(left_out)} further pooled results (massage vs inactive controls in sub-acute/chronic pain, and "
+               "function in acute pain) are not plotted: the course could read them only on secondary pages "
+               "(PARTLY VERIFIED in the evidence sheet).")
+    rows = [[label(r).replace("<br>", "; "), _fmt(r.value.estimate), _ci(*r.value.ci), c] for r, c in zip(recs, certs)]
+    return CourseFigure("furlan_2015", fig, summary, caption, ["Comparison", "SMD", "95% CI", "Certainty"], rows)
+
+
+# ---------------------------------------------------------------------------------- guidelines
+_STANCE_MARK = {
+    "recommended": ("\u2714 recommended", "#d9eef9"),
+    "may be offered": ("\u25d0 may be offered", "#e6f4ee"),
+    "consider, with conditions": ("\u25d0 only with exercise", "#fdf1d6"),
+    "not named": ("\u2013 not named", "#eeeeee"),
+    "do not use": ("\u2718 do not use", "#f9e0d3"),
+}
+_GUIDELINE_RECORDS = (("bernstein2017", "manual-therapy"), ("qaseem2017", "rec1-acute"), ("qaseem2017", "rec2-chronic"),
+                      ("who2023guideline", "massage"), ("kngf2021", "massage"))
+
+
+def guidelines() -> CourseFigure:
+    """What NICE NG59, ACP 2017, WHO 2023 and KNGF 2021 say about massage, with their conditions."""
+    ds = dataset()
+    recs = [ds.plotted(k, i) for k, i in _GUIDELINE_RECORDS]
+    vals = [r.value for r in recs]
+    marks = [_STANCE_MARK[v.stance] for v in vals]
+    columns = ["Guideline", "Covers", "Massage?", "Conditions", "Strength / certainty"]
+    cells = [[v.guideline for v in vals], [v.scope for v in vals], [m[0] for m in marks],
+             [v.conditions for v in vals], [v.strength for v in vals]]
+    fig = _fig("Guidelines at a glance: massage for low back pain and sciatica", height=470,
+               margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    fig.add_trace(go.Table(
+        columnwidth=[1.1, 1.4, 1.1, 1.7, 1.5],
+        header={"values": [f"<b>{c}</b>" for c in columns], "align": "left", "fill": {"color": "#e8e8e8"},
+                "line": {"color": "#999"}, "font": {"size": 13, "color": "#1a1a1a"}},
+        cells={"values": cells, "align": "left", "height": 30, "line": {"color": "#999"},
+               "fill": {"color": [["white"] * len(vals), ["white"] * len(vals), [m[1] for m in marks],
+                                  ["white"] * len(vals), ["white"] * len(vals)]},
+               "font": {"size": 12, "color": "#1a1a1a"}},
+    ))
+    summary = ("The guidelines differ: NICE (UK) accepts massage only alongside exercise; the American College of "
+               "Physicians names it for acute or subacute pain but not for chronic pain; WHO says it may be offered "
+               "for chronic pain (conditional, very low certainty); the Dutch KNGF guideline says not to use it on its "
+               "own or in radicular syndrome (sciatica).")
+    caption = ("Sources: " + "; ".join(dict.fromkeys(r.short_cite for r in recs)) + ". The NICE row uses the BMJ "
+               "summary of the guideline, because the course could read the recommendation's own wording only on "
+               "secondary pages; check nice.org.uk for the current version.")
+    rows = [[v.guideline, v.scope, v.stance, v.conditions, v.strength] for v in vals]
+    return CourseFigure("guidelines", fig, summary, caption, columns, rows)
+
+
+ALL_FIGURES = (lbp_burden, sciatica_prevalence, anatomy_explorer, piriformis_variants, cortisol_and_neurotransmitters,
+               endorphins, majchrzycki_2014, cherkin_2011, furlan_2015, guidelines)
