@@ -55,4 +55,6 @@ def setup(app):
     app.connect("config-inited", validate_course_data)
     app.connect("builder-inited", _add_static)
     app.connect("build-finished", _copy_plotly)
+    # Page weight and console errors of the theme (issue 6): see sciatica_course/theme_trim.py.
+    app.setup_extension("sciatica_course.theme_trim")
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
