@@ -12,7 +12,8 @@ import sys
 from .errors import CourseDataError
 
 # command name -> module (relative to this package) providing add_arguments() and run()
-COMMANDS: dict[str, str] = {"readability": "readability", "class-report": "classroom.report"}
+COMMANDS: dict[str, str] = {"readability": "readability", "class-report": "classroom.report",
+                             "teacher-guide": "classroom.guide", "hub-link": "classroom.hub"}
 
 
 def main(argv: list[str] | None = None) -> int:

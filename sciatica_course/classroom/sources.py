@@ -1,1 +1,318 @@
-"""What the classroom kit reads from the course (placeholder until the quiz API lands)."""
+"""What the classroom kit reads from the course: one source for everything, nothing typed twice.
+
+- ``objectives(stem)``: the bullet list of the chapter notebook's "In this chapter you will"
+  admonition.
+- ``figure_calls(stem)``: the figures the notebook shows (``figures.<name>()`` calls), in order.
+- ``figure(name)``: the CourseFigure itself (title, caption, text alternative, numbers).
+- ``bank_questions(stem)`` / ``key_entries(stem)``: the question bank and its answer key, through
+  the quiz package (``sciatica_course.quiz``).
+- ``teacher_notes(stem)``: the hand-written teacher notes in ``data/teacher/<stem>.yaml``,
+  validated (every error names file, item and field).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from ..data import DATA_DIR, NOTEBOOKS_DIR, bib_keys, read_yaml
+from ..errors import CourseDataError
+
+TEACHER_DIR = DATA_DIR / "teacher"
+OBJECTIVES_MARK = "In this chapter you will"
+PLAN_MINUTES = (45, 60)
+_FIGURE_CALL = re.compile(r"\bfigures\.([A-Za-z_]\w*)\s*\(")
+_CITE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
+_FENCE = re.compile(r"^\s*(```+|:::+)\s*$")
+
+
+# --------------------------------------------------------------------------------------------
+# Notebooks
+
+
+def notebook_path(stem: str) -> Path:
+    return NOTEBOOKS_DIR / f"{stem}.ipynb"
+
+
+@lru_cache(maxsize=32)
+def _read_notebook(path: Path, mtime: float):
+    return nbformat.read(path, as_version=4)
+
+
+def notebook(stem: str):
+    path = notebook_path(stem)
+    if not path.is_file():
+        raise CourseDataError(f"notebooks/{stem}.ipynb", None, None, "no such notebook")
+    return _read_notebook(path, path.stat().st_mtime)
+
+
+def parse_objectives(markdown: str) -> list[str]:
+    """The bullets after "In this chapter you will", up to the end of the admonition.
+
+    Continuation lines (indented, or not starting a new bullet) are joined to their bullet.
+    """
+    lines = markdown.splitlines()
+    start = next((i for i, ln in enumerate(lines) if OBJECTIVES_MARK.lower() in ln.lower()), None)
+    if start is None:
+        return []
+    bullets: list[str] = []
+    for ln in lines[start + 1:]:
+        if _FENCE.match(ln) or ln.lstrip().startswith(("```", ":::")):
+            break
+        m = re.match(r"^\s*[-*+]\s+(.*)$", ln)
+        if m:
+            bullets.append(m.group(1).strip())
+        elif ln.strip() and bullets:
+            bullets[-1] += " " + ln.strip()
+        elif not ln.strip() and bullets:
+            continue
+        elif ln.strip().startswith(":"):  # admonition options such as :class:
+            continue
+    return [re.sub(r"[;,.]\s*(and)?$", "", b).strip() for b in bullets]
+
+
+def objectives(stem: str) -> list[str]:
+    """The chapter's learning objectives, read from its notebook (the one place they are written)."""
+    for cell in notebook(stem).cells:
+        if cell.cell_type == "markdown" and OBJECTIVES_MARK.lower() in cell.source.lower():
+            found = parse_objectives(cell.source)
+            if found:
+                return found
+    raise CourseDataError(f"notebooks/{stem}.ipynb", "learning objectives", None,
+                          f"no '{OBJECTIVES_MARK}' admonition with a bullet list")
+
+
+def figure_calls(stem: str) -> list[str]:
+    """Names of the figure functions the notebook calls, in order, without repeats."""
+    names: list[str] = []
+    for cell in notebook(stem).cells:
+        if cell.cell_type == "code":
+            for name in _FIGURE_CALL.findall(cell.source):
+                if name not in names:
+                    names.append(name)
+    return names
+
+
+def figure(name: str):
+    """The CourseFigure that ``figures.<name>()`` returns."""
+    from .. import figures
+
+    func = getattr(figures, name, None)
+    if func is None:
+        raise CourseDataError("sciatica_course/figures.py", name, None, "no such figure function")
+    return func()
+
+
+def headings(stem: str) -> list[str]:
+    """The notebook's section headings (level 2), for slides and handouts."""
+    out = []
+    for cell in notebook(stem).cells:
+        if cell.cell_type == "markdown":
+            out += re.findall(r"^##\s+(.+?)\s*$", cell.source, flags=re.MULTILINE)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Question banks and answer keys (through the quiz package; never re-typed here)
+
+
+@dataclass
+class KeyEntry:
+    """One question with its answer, as the teacher needs it."""
+
+    id: str
+    text: str
+    kind: str
+    options: list[tuple[str, str]]  # (value, label), in the bank's order; empty for free answers
+    answer: list[str]  # the correct value(s), as labels for display
+    explanation: str
+    cites: list[str] = field(default_factory=list)
+
+
+def _get(obj: Any, *names: str, default=None):
+    for n in names:
+        if isinstance(obj, dict) and n in obj:
+            return obj[n]
+        if hasattr(obj, n):
+            return getattr(obj, n)
+    return default
+
+
+def _options(q: Any) -> list[tuple[str, str]]:
+    raw = _get(q, "options", "choices", default=None) or []
+    out = []
+    for i, opt in enumerate(raw):
+        if isinstance(opt, str):
+            out.append((str(i), opt))
+        else:
+            value = _get(opt, "id", "value", "key", default=str(i))
+            label = _get(opt, "text", "label", default=str(value))
+            out.append((str(value), str(label)))
+    return out
+
+
+def bank_questions(stem: str) -> list[KeyEntry]:
+    """The questions of a bank with their answers and explanations, from the quiz package."""
+    from ..quiz.key import answer_key
+
+    return [_key_entry(e) for e in answer_key(stem)]
+
+
+def key_entries(stem: str) -> list[KeyEntry]:
+    return bank_questions(stem)
+
+
+def _key_entry(e: Any) -> KeyEntry:
+    options = _options(e)
+    answer = _get(e, "answer_labels", "correct_labels", "answer_text", default=None)
+    if answer is None:
+        answer = _get(e, "answer", "correct", default=[])
+    if not isinstance(answer, (list, tuple)):
+        answer = [answer]
+    cites = _get(e, "cites", "cite", "sources", default=[]) or []
+    if isinstance(cites, str):
+        cites = [cites]
+    return KeyEntry(
+        id=str(_get(e, "id", "qid")),
+        text=str(_get(e, "text", "question", "prompt", default="")),
+        kind=str(_get(e, "kind", "type", default="")),
+        options=options,
+        answer=[str(a) for a in answer],
+        explanation=str(_get(e, "explanation", "why", default="") or ""),
+        cites=[str(c) for c in cites],
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Teacher notes (hand-written, stored as data)
+
+
+@dataclass
+class PlanStep:
+    minutes: int
+    step: str
+    do: str
+
+
+@dataclass
+class Misconception:
+    myth: str
+    from_article: bool
+    correction: str
+
+
+@dataclass
+class TeacherNotes:
+    stem: str
+    plan: list[PlanStep]
+    prompts: list[str]
+    misconceptions: list[Misconception]
+    activity_title: str
+    activity_steps: list[str]
+    activity_figure: str | None
+
+    @property
+    def minutes(self) -> int:
+        return sum(s.minutes for s in self.plan)
+
+
+def _require(cond: bool, file: str, item: str | None, fld: str | None, problem: str) -> None:
+    if not cond:
+        raise CourseDataError(file, item, fld, problem)
+
+
+def _text(value: Any, file: str, item: str | None, fld: str) -> str:
+    _require(isinstance(value, str) and value.strip() != "", file, item, fld, "must be non-empty text")
+    return value.strip()
+
+
+def check_citations(text: str, file: str, item: str, fld: str) -> list[str]:
+    keys = [k.strip() for group in _CITE.findall(text) for k in group.split(",")]
+    known = bib_keys()
+    for k in keys:
+        _require(k in known, file, item, fld, f"cites {k!r}, which is not in book/references.bib")
+    return keys
+
+
+def teacher_notes(stem: str, path: Path | None = None) -> TeacherNotes:
+    """Load and validate ``data/teacher/<stem>.yaml``."""
+    path = path or TEACHER_DIR / f"{stem}.yaml"
+    f = f"data/teacher/{path.name}"
+    data = read_yaml(path)
+    _require(isinstance(data, dict), f, None, None, "must be a mapping with plan, prompts, misconceptions, activity")
+    unknown = set(data) - {"plan", "prompts", "misconceptions", "activity"}
+    _require(not unknown, f, None, ", ".join(sorted(unknown)), "unknown key")
+
+    plan_in = data.get("plan")
+    _require(isinstance(plan_in, list) and plan_in, f, None, "plan", "must be a list of steps")
+    plan = []
+    for i, s in enumerate(plan_in, 1):
+        item = f"plan step {i}"
+        _require(isinstance(s, dict), f, item, None, "must be a mapping with minutes, step, do")
+        m = s.get("minutes")
+        _require(isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 30, f, item, "minutes",
+                 f"{m!r} is not a whole number of minutes from 1 to 30")
+        do = _text(s.get("do"), f, item, "do")
+        check_citations(do, f, item, "do")
+        plan.append(PlanStep(m, _text(s.get("step"), f, item, "step"), do))
+    total = sum(s.minutes for s in plan)
+    lo, hi = PLAN_MINUTES
+    _require(lo <= total <= hi, f, "plan", "minutes", f"add up to {total}; a lesson is {lo} to {hi} minutes")
+
+    prompts_in = data.get("prompts")
+    _require(isinstance(prompts_in, list) and prompts_in, f, None, "prompts", "must be a list of questions")
+    prompts = [_text(p, f, f"prompt {i}", "prompts") for i, p in enumerate(prompts_in, 1)]
+
+    mis_in = data.get("misconceptions")
+    _require(isinstance(mis_in, list) and mis_in, f, None, "misconceptions", "must be a list")
+    mis = []
+    for i, m in enumerate(mis_in, 1):
+        item = f"misconception {i}"
+        _require(isinstance(m, dict), f, item, None, "must be a mapping with myth, from_article, correction")
+        corr = _text(m.get("correction"), f, item, "correction")
+        _require(bool(check_citations(corr, f, item, "correction")), f, item, "correction",
+                 "must cite its source with {cite:p}`key`")
+        fa = m.get("from_article", False)
+        _require(isinstance(fa, bool), f, item, "from_article", "must be true or false")
+        mis.append(Misconception(_text(m.get("myth"), f, item, "myth"), fa, corr))
+
+    act = data.get("activity")
+    _require(isinstance(act, dict), f, None, "activity", "must be a mapping with title and steps")
+    steps = act.get("steps")
+    _require(isinstance(steps, list) and steps, f, "activity", "steps", "must be a list")
+    fig = act.get("figure")
+    if fig is not None:
+        _require(isinstance(fig, str), f, "activity", "figure", "must be a figure function name")
+        shown = figure_calls(stem) or [n for s in _all_stems() for n in figure_calls(s)]
+        _require(fig in shown, f, "activity", "figure",
+                 f"{fig!r} is not a figure that notebooks/{stem}.ipynb (or, if it shows none, any chapter) shows "
+                 f"({', '.join(shown) or 'none'})")
+    return TeacherNotes(
+        stem, plan, prompts, mis, _text(act.get("title"), f, "activity", "title"),
+        [_text(s, f, f"activity step {i}", "steps") for i, s in enumerate(steps, 1)], fig,
+    )
+
+
+def figure_chapter(name: str) -> str | None:
+    """The first chapter whose notebook shows figure ``name``."""
+    return next((s for s in _all_stems() if name in figure_calls(s)), None)
+
+
+def _all_stems() -> list[str]:
+    from ..course import CHAPTERS
+
+    return [c.stem for c in CHAPTERS]
+
+
+def validate_all() -> None:
+    """Every chapter has valid teacher notes and objectives (raises CourseDataError)."""
+    from ..course import CHAPTERS
+
+    for ch in CHAPTERS:
+        teacher_notes(ch.stem)
+        objectives(ch.stem)
