@@ -1,0 +1,263 @@
+"""Printable handouts: per chapter a student sheet and a teacher key, as PDF.
+
+``python -m sciatica_course handouts [--out handouts] [STEM ...]`` writes
+``<stem>-student.pdf`` (the questions with space to answer, the chapter's figures as static images
+with their captions, no navigation) and ``<stem>-key.pdf`` (the same questions with the answers and
+explanations, generated from the question bank). The HTML is rendered by Debian's Chromium
+(print to PDF, through Playwright) with a print stylesheet; figures are static SVG made by
+plotly + kaleido with the same Chromium. The HTML files are kept next to the PDFs.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import shutil
+from functools import lru_cache
+from pathlib import Path
+
+from ..course import CHAPTERS, Chapter, chapter
+from ..data import BIB_FILE, REPO_DIR
+from ..display import esc
+from . import sources
+
+OUT_DIR = REPO_DIR / "handouts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+COURSE = "Sciatica and massage therapy"
+
+PRINT_CSS = """
+@page { size: A4; margin: 16mm 16mm 18mm 16mm; }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 11pt; line-height: 1.4; color: #000; margin: 0; }
+header { border-bottom: 2px solid #000; margin-bottom: 8mm; padding-bottom: 2mm; }
+header .course { font-size: 9pt; text-transform: uppercase; letter-spacing: 0.05em; }
+h1 { font-size: 18pt; margin: 1mm 0; }
+h2 { font-size: 13pt; margin: 7mm 0 2mm; border-bottom: 1px solid #666; break-after: avoid; }
+.who { display: flex; gap: 10mm; margin-top: 3mm; font-size: 10pt; }
+.who span { flex: 1; border-bottom: 1px solid #000; padding-bottom: 1mm; }
+.question { break-inside: avoid; margin: 0 0 6mm; }
+.question .stem { font-weight: bold; margin: 0 0 2mm; }
+.options { list-style: none; padding-left: 0; margin: 0 0 2mm; }
+.options li { margin: 1mm 0; padding-left: 8mm; text-indent: -8mm; }
+.box { display: inline-block; width: 4mm; height: 4mm; border: 1px solid #000; margin-right: 3mm; vertical-align: -0.5mm; }
+.lines { margin-top: 2mm; }
+.lines div { border-bottom: 1px solid #999; height: 8mm; }
+figure { break-inside: avoid; margin: 0 0 6mm; }
+figure img { width: 100%; max-height: 110mm; object-fit: contain; border: 1px solid #ccc; }
+figcaption { font-size: 9.5pt; margin-top: 1.5mm; }
+.correct { font-weight: bold; }
+.mark { font-weight: bold; }
+.key .options li { padding-left: 0; text-indent: 0; }
+.key .options li::before { content: "\2013\00a0"; }
+.why { margin: 1mm 0 0; }
+.refs { font-size: 9pt; }
+footer { font-size: 8.5pt; color: #333; margin-top: 8mm; border-top: 1px solid #999; padding-top: 2mm; }
+"""
+
+
+# --------------------------------------------------------------------------------------------
+# References and citations (plain text for print)
+
+_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
+_OTHER_ROLE = re.compile(r"\{(?:term|doc|ref|numref)\}`([^`<]*?)(?:\s*<[^>]+>)?`")
+
+
+@lru_cache(maxsize=1)
+def _bib() -> dict:
+    from pybtex.database import parse_file
+
+    return parse_file(str(BIB_FILE)).entries
+
+
+def cite_label(key: str) -> str:
+    """"Koes et al. 2007" for a bib key (falls back to the key)."""
+    try:
+        e = _bib()[key]
+    except KeyError:
+        return key
+    people = e.persons.get("author") or e.persons.get("editor") or []
+    year = e.fields.get("year", "")
+    if not people:
+        org = e.fields.get("organization") or e.fields.get("publisher") or e.fields.get("institution") or key
+        return f"{org} {year}".strip()
+    last = " ".join(people[0].last_names).replace("{", "").replace("}", "")
+    others = len(people) > 2 or (len(people) == 2 and str(people[1]).strip().lower() == "others")
+    more = " et al." if others else (f" and {' '.join(people[1].last_names)}" if len(people) == 2 else "")
+    return f"{last}{more} {year}".strip()
+
+
+def reference(key: str) -> str:
+    try:
+        e = _bib()[key]
+    except KeyError:
+        return key
+    title = e.fields.get("title", "").replace("{", "").replace("}", "")
+    venue = e.fields.get("journal") or e.fields.get("booktitle") or e.fields.get("publisher") or e.fields.get("howpublished", "")
+    doi = e.fields.get("doi")
+    return f"{cite_label(key)}. {title}. {venue}." + (f" doi:{doi}" if doi else "")
+
+
+def plain(text: str, cited: list[str] | None = None) -> str:
+    """MyST text as plain HTML-escaped text: {cite} roles become (Author year)."""
+    def cite(m):
+        keys = [k.strip() for k in m.group(1).split(",")]
+        if cited is not None:
+            cited.extend(k for k in keys if k not in cited)
+        return "(" + "; ".join(cite_label(k) for k in keys) + ")"
+
+    text = _OTHER_ROLE.sub(lambda m: m.group(1), text)
+    parts, last = [], 0
+    for m in _ROLE.finditer(text):
+        parts.append(esc(text[last:m.start()]))
+        parts.append(esc(cite(m)))
+        last = m.end()
+    parts.append(esc(text[last:]))
+    html = "".join(parts)
+    html = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html)
+    return re.sub(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?!\w)", r"<em>\1</em>", html)
+
+
+# --------------------------------------------------------------------------------------------
+# Static figures
+
+
+def figure_svg(name: str) -> tuple[str, str, str]:
+    """(svg text, caption, text alternative) for ``figures.<name>()``, drawn by kaleido."""
+    os.environ.setdefault("BROWSER_PATH", CHROMIUM)  # kaleido's Chrome: Debian's chromium
+    fig = sources.figure(name)
+    f = fig.fig
+    width = 900
+    height = int(f.layout.height or 450)
+    svg = f.to_image(format="svg", width=width, height=height).decode("utf-8")
+    return svg, fig.caption, fig.summary
+
+
+def _figure_html(name: str) -> str:
+    svg, caption, summary = figure_svg(name)
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{esc(summary)}">'
+            f"<figcaption>{plain(caption)}</figcaption></figure>")
+
+
+# --------------------------------------------------------------------------------------------
+# Pages
+
+
+def _page(title: str, body: str, ch: Chapter, kind: str) -> str:
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>
+<style>{PRINT_CSS}</style></head>
+<body><header><div class="course">{COURSE} · {esc(kind)}</div><h1>{esc(title)}</h1>{body}
+<footer>Generated from the course sources (chapter notebook {esc(ch.stem)}.ipynb and question bank
+{esc(ch.stem)}.yaml). Education, not medical advice. Content CC BY 4.0.</footer>
+</body></html>"""
+
+
+def _objectives(stem: str) -> str:
+    try:
+        items = sources.objectives(stem)
+    except Exception:
+        return ""
+    return "<h2>In this chapter you will</h2><ul>" + "".join(f"<li>{plain(o)}</li>" for o in items) + "</ul>"
+
+
+def student_html(stem: str, with_figures: bool = True) -> str:
+    ch = chapter(stem)
+    number = [c.stem for c in CHAPTERS].index(stem) + 1
+    out = ['<div class="who"><span>Name:</span><span>Date:</span></div></header>', _objectives(stem)]
+    names = sources.figure_calls(stem) if with_figures else []
+    if names:
+        out.append("<h2>Key figures</h2>")
+        out += [_figure_html(n) for n in names]
+    out.append("<h2>Check your understanding</h2>")
+    out.append("<p>Tick the answer you think is right, then explain your choice in a sentence.</p>")
+    for n, q in enumerate(sources.key_entries(stem), 1):
+        out.append(f'<section class="question"><p class="stem">{n}. {plain(q.text)}</p>')
+        if q.options:
+            out.append('<ul class="options">' + "".join(
+                f'<li><span class="box" aria-hidden="true"></span>{plain(label)}</li>' for _, label in q.options) + "</ul>")
+        out.append('<div class="lines" aria-label="space for your answer">' + "<div></div>" * (2 if q.options else 4) + "</div></section>")
+    return _page(f"Chapter {number}: {ch.title}", "\n".join(out), ch, "Student handout")
+
+
+def key_html(stem: str) -> str:
+    ch = chapter(stem)
+    number = [c.stem for c in CHAPTERS].index(stem) + 1
+    cited: list[str] = []
+    out = ['</header><div class="key">', "<h2>Answer key</h2>",
+           f"<p>Generated from the question bank {esc(stem)}.yaml. Correct answers are marked CORRECT.</p>"]
+    for n, q in enumerate(sources.key_entries(stem), 1):
+        correct = set(q.answer)
+        out.append(f'<section class="question"><p class="stem">{n}. {plain(q.text)}</p>')
+        if q.options:
+            items = []
+            for value, label in q.options:
+                ok = value in correct or label in correct
+                items.append(f'<li class="correct">{plain(label)} <span class="mark">(CORRECT)</span></li>' if ok
+                             else f"<li>{plain(label)}</li>")
+            out.append('<ul class="options">' + "".join(items) + "</ul>")
+        else:
+            out.append(f'<p class="correct">Answer: {plain(", ".join(q.answer))}</p>')
+        if q.explanation:
+            out.append(f'<p class="why"><em>Why:</em> {plain(q.explanation, cited)}</p>')
+        for k in q.cites:
+            if k not in cited:
+                cited.append(k)
+        out.append("</section>")
+    if cited:
+        out.append('<h2>Sources</h2><ul class="refs">' + "".join(f"<li>{esc(reference(k))}</li>" for k in cited) + "</ul>")
+    out.append("</div>")
+    return _page(f"Chapter {number}: {ch.title}: teacher key", "\n".join(out), ch, "Teacher key")
+
+
+# --------------------------------------------------------------------------------------------
+# PDF
+
+
+def render_pdfs(jobs: list[tuple[Path, Path]]) -> None:
+    """Print each (html file, pdf file) with one headless Chromium; no request leaves the page."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context()
+            context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
+                          else route.abort())
+            page = context.new_page()
+            for html, pdf in jobs:
+                page.goto(html.resolve().as_uri())
+                page.emulate_media(media="print")
+                page.pdf(path=str(pdf), format="A4", print_background=True, prefer_css_page_size=True,
+                         display_header_footer=True, header_template="<span></span>",
+                         footer_template='<div style="font-size:8px;width:100%;text-align:center">'
+                                         '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+        finally:
+            browser.close()
+
+
+def build(stems: list[str], out: Path = OUT_DIR, with_figures: bool = True) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    jobs = []
+    for stem in stems:
+        for kind, html in (("student", student_html(stem, with_figures)), ("key", key_html(stem))):
+            h = out / f"{stem}-{kind}.html"
+            h.write_text(html, encoding="utf-8")
+            jobs.append((h, out / f"{stem}-{kind}.pdf"))
+    render_pdfs(jobs)
+    return [pdf for _, pdf in jobs]
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("stems", nargs="*", help="chapters (default: all)")
+    parser.add_argument("--out", type=Path, default=OUT_DIR, help="output folder (default: handouts)")
+
+
+def run(args) -> int:
+    stems = args.stems or [c.stem for c in CHAPTERS]
+    for pdf in build(stems, args.out):
+        print(f"{pdf} ({pdf.stat().st_size // 1024} KB)")
+    return 0
