@@ -66,12 +66,16 @@ class CourseFigure:
     def table_html(self) -> str:
         return html_table(self.columns, self.rows)
 
+    def plotly_json(self) -> dict:
+        """The figure as plain JSON data (plotly's own encoder; no Python objects left inside)."""
+        return json.loads(self.fig.to_json(validate=False))
+
     def to_html(self) -> str:
-        spec = self.fig.to_plotly_json()
+        spec = self.plotly_json()
         payload = json.dumps(
             {"data": spec.get("data", []), "layout": spec.get("layout", {})},
             separators=(",", ":"),
-            default=str,
+            ensure_ascii=False,
         )
         # "</" cannot appear inside a <script> element.
         payload = payload.replace("</", "<\\/")
@@ -94,7 +98,7 @@ class CourseFigure:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {
-            PLOTLY_MIME: self.fig.to_plotly_json(),
+            PLOTLY_MIME: self.plotly_json(),
             "text/html": self.to_html(),
             "text/plain": self.to_text(),
         }

@@ -237,10 +237,14 @@ def load_file(path: Path) -> list[Record]:
         merged = {**defaults, **item}
         if "locator" in item and "locator" in defaults and isinstance(item["locator"], dict):
             merged["locator"] = {**defaults["locator"], **item["locator"]}
+        if str(merged.get("verification", "")).upper() == "NOT VERIFIED":
+            fail("verification", "NOT VERIFIED values are never used: leave them out of the data")
         try:
             rec, err = Record.model_validate(merged), None
         except ValidationError as exc:
-            rec, err = None, exc.errors()[0]
+            # A misspelt field shows up both as unknown and as missing: report the misspelling.
+            errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+            rec, err = None, errors[0]
         if err is not None:
             fail(_field_path(err["loc"]), _problem(err))
         _check(rec, fail)

@@ -51,9 +51,10 @@ def dataset() -> evidence.Dataset:
     return evidence.load_all()
 
 
-def _fmt(x: float) -> str:
-    """A number as the source wrote it (no trailing .0 on whole numbers, minus sign as U+2212)."""
-    s = f"{x:g}"
+def _fmt(x: float, decimals: int | None = None) -> str:
+    """A number for reading: ``decimals`` fixed places if given (20.0), else as short as it is (16.9);
+    the minus sign is U+2212."""
+    s = f"{x:.{decimals}f}" if decimals is not None else f"{x:g}"
     return s.replace("-", "\u2212")
 
 
@@ -67,7 +68,7 @@ def _wrap(text: str, width: int = 42) -> str:
 
 def _fig(title: str, height: int = 440, **layout) -> go.Figure:
     fig = go.Figure()
-    fig.update_layout(template=TEMPLATE, title={"text": title, "x": 0, "xanchor": "left"},
+    fig.update_layout(template=TEMPLATE, title={"text": title, "x": 0, "xanchor": "left", "xref": "paper"},
                       height=height, **layout)
     return fig
 
@@ -83,9 +84,9 @@ def _button_menu(buttons: list[dict], label: str) -> dict:
         "buttons": buttons,
         "x": 0,
         "xanchor": "left",
-        "y": 1.0,
+        "y": 1.03,
         "yanchor": "bottom",
-        "pad": {"t": 4, "b": 4},
+        "pad": {"t": 0, "b": 0},
         "showactive": True,
         "name": label,
         "bgcolor": "#f2f2f2",
@@ -152,7 +153,7 @@ def sciatica_prevalence() -> CourseFigure:
     fig = make_subplots(rows=2, cols=1, row_heights=[0.45, 0.55], vertical_spacing=0.3,
                         subplot_titles=("Lowest and highest estimate", "How the studies found sciatica"))
     fig.update_layout(template=TEMPLATE, height=440, showlegend=True,
-                      title={"text": f"Sciatica prevalence: {_fmt(lo)}% to {_fmt(hi)}% across {total} studies",
+                      title={"text": f"Sciatica prevalence: {_fmt(lo)}% to {_fmt(hi)}% ({total} studies)",
                              "x": 0, "xanchor": "left"},
                       legend={"y": -0.25, "yanchor": "top"})
     fig.add_trace(go.Scatter(
@@ -193,8 +194,8 @@ def sciatica_prevalence() -> CourseFigure:
 # Schematic coordinates (not to scale; seen from behind, right leg). Only the drawing lives here;
 # every fact shown comes from the dataset.
 _ROOTS = {"L4": (3.0, 19.2), "L5": (3.0, 18.2), "S1": (3.0, 17.2), "S2": (3.0, 16.4), "S3": (3.0, 15.6)}
-_PLEXUS = (5.0, 15.0)
-_FORAMEN = (5.6, 13.6)
+_PLEXUS = (4.4, 14.6)
+_FORAMEN = (5.4, 13.9)
 _DIVISION = (5.8, 5.5)
 _ROOT_COLOURS = {"L4": BLUE, "L5": ORANGE, "S1": GREEN, "S2": GREY, "S3": GREY}
 _ROOT_DASH = {"L4": "solid", "L5": "dash", "S1": "dot", "S2": "solid", "S3": "solid"}
@@ -207,10 +208,11 @@ def anatomy_explorer() -> CourseFigure:
     course = ds.plotted("poutoglidou2020", "course")
     kenhub = ds.plotted("kenhub_sciatic", "course")
     osu = ds.plotted("osu_sciatic", "division")
-    fig = _fig("The sciatic nerve (schematic, not to scale, seen from behind)", height=560,
+    fig = _fig("The sciatic nerve, seen from behind", height=660,
                showlegend=False, hovermode="closest", margin={"l": 10, "r": 10, "t": 110, "b": 10})
-    fig.update_xaxes(visible=False, range=[0, 20], fixedrange=True)
-    fig.update_yaxes(visible=False, range=[0, 20.5], fixedrange=True, scaleanchor="x", scaleratio=1)
+    # The drawing takes the upper part; the box with the chosen root's details sits below it.
+    fig.update_xaxes(visible=False, range=[0, 12], fixedrange=True)
+    fig.update_yaxes(visible=False, range=[0, 20.3], fixedrange=True, domain=[0.4, 1])
     # Spine (sacrum and lower lumbar vertebrae) as a grey column.
     fig.add_trace(go.Scatter(x=[2.2, 2.2], y=[15.0, 19.9], mode="lines", line={"color": "#bbbbbb", "width": 18},
                              **_hover(["Lower spine and sacrum (schematic)"])))
@@ -226,11 +228,15 @@ def anatomy_explorer() -> CourseFigure:
         ))
     # Piriformis muscle: a hatched band; the nerve passes below it.
     fig.add_trace(go.Scatter(
-        x=[3.8, 9.2, 9.2, 3.8, 3.8], y=[15.4, 14.8, 14.0, 14.6, 15.4], mode="lines", fill="toself",
+        x=[4.3, 9.6, 9.6, 4.3, 4.3], y=[16.4, 15.7, 14.9, 15.6, 16.4], mode="lines", fill="toself",
         fillcolor="rgba(204,121,167,0.25)", line={"color": PURPLE, "width": 1.5},
         **_hover(["Piriformis muscle: in the typical pattern the nerve leaves the pelvis below it"]),
     ))
-    fig.add_annotation(x=9.4, y=14.5, text="piriformis", showarrow=False, xanchor="left", font={"color": "#7a3b63"})
+    fig.add_annotation(x=9.7, y=15.3, text="piriformis", showarrow=False, xanchor="left", font={"color": "#7a3b63"})
+    fig.add_annotation(x=11.8, y=20.2, text="schematic, not to scale", showarrow=False, xanchor="right",
+                       yanchor="top", font={"color": GREY, "size": 12})
+    fig.add_annotation(x=_FORAMEN[0], y=_FORAMEN[1], text="greater sciatic foramen", showarrow=False,
+                       xanchor="left", xshift=12, yshift=-4, font={"color": GREY})
     trunk = [_PLEXUS, _FORAMEN, (5.7, 9.5), _DIVISION]
     fig.add_trace(go.Scatter(
         x=[p[0] for p in trunk], y=[p[1] for p in trunk], mode="lines+markers", line={"color": BLACK, "width": 7},
@@ -250,10 +256,10 @@ def anatomy_explorer() -> CourseFigure:
     fig.add_annotation(x=5.9, y=9.5, text="back of thigh", showarrow=False, xanchor="left", xshift=10, font={"color": GREY})
     fig.add_annotation(x=_DIVISION[0], y=_DIVISION[1], text="divides (popliteal fossa)", showarrow=False,
                        xanchor="left", xshift=12, font={"color": GREY})
-    base_annotations = list(fig.layout.annotations)
+    base_annotations = [a.to_plotly_json() for a in fig.layout.annotations]
 
     def info(text: str) -> dict:
-        return {"x": 10.2, "y": 12.8, "xref": "x", "yref": "y", "xanchor": "left", "yanchor": "top",
+        return {"x": 0.02, "y": 0.36, "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "top",
                 "align": "left", "showarrow": False, "text": text, "bordercolor": "#444", "borderwidth": 1,
                 "borderpad": 8, "bgcolor": "#fafafa", "font": {"size": 13}}
 
@@ -278,9 +284,11 @@ def anatomy_explorer() -> CourseFigure:
 
     def root_text(root: str) -> str:
         v = signs[root].value
-        return (f"<b>Root {root}</b> (what a problem at this root affects)<br>"
-                f"<b>Reflex:</b> {_wrap(v.reflex, 34)}<br><b>Skin area:</b> {_wrap(v.sensory, 34)}<br>"
-                f"<b>Muscles:</b> {_wrap(v.motor, 34)}")
+        lines = [f"<b>Root {root}</b>", "what a problem at this root affects:"]
+        for name, text in (("Reflex", v.reflex), ("Skin area", v.sensory), ("Muscles", v.motor)):
+            wrapped = _wrap(f"{name}: {text}", 40)
+            lines.append(f"<b>{name}:</b>" + wrapped[len(name) + 1:])
+        return "<br>".join(lines)
 
     buttons = [{"label": "Whole nerve", "method": "update",
                 "args": [styling(None), {"annotations": base_annotations + [info(overview)]}, list(range(n))]}]
@@ -306,24 +314,24 @@ def piriformis_variants() -> CourseFigure:
     pout = ds.plotted("poutoglidou2020", "typical-pooled")
     natsis = ds.plotted("natsis2014", "variant")
     mbaka = ds.plotted("mbaka2022", "typical")
-    # (record, label, pooled?, non-typical %, derived note)
+    # (record, label, pooled?, non-typical %, derived note, decimals as the source reports them)
     items = [
         (smoll, f"Smoll 2010<br>pooled: {smoll.n['studies']} studies, {smoll.n['cadavers']:,} cadavers", True,
-         smoll.value.value, None),
+         smoll.value.value, None, 1),
         (pout, f"Poutoglidou 2020<br>pooled: {pout.n['articles']} articles", True, round(100 - pout.value.value, 1),
-         f"100 \u2212 {_fmt(pout.value.value)}% typical (the course's subtraction)"),
-        (natsis, f"Natsis 2014<br>single series: {natsis.n['limbs']} limbs", False, natsis.value.value, None),
+         f"100 \u2212 {_fmt(pout.value.value)}% typical (the course's subtraction)", 0),
+        (natsis, f"Natsis 2014<br>single series: {natsis.n['limbs']} limbs", False, natsis.value.value, None, 1),
         (mbaka, f"Mbaka 2022<br>single series: {mbaka.n['cadavers']} cadavers", False, round(100 - mbaka.value.value, 1),
-         f"100 \u2212 {_fmt(mbaka.value.value)}% typical (the course's subtraction)"),
+         f"100 \u2212 {_fmt(mbaka.value.value, 1)}% typical (the course's subtraction)", 1),
     ]
-    fig = _fig("Sciatic nerve and piriformis: how often the course is not typical", height=460,
+    fig = _fig("Sciatic nerve course: how often not typical", height=460,
                legend={"orientation": "h", "y": -0.22, "yanchor": "top", "x": 0})
     for pooled, colour, symbol, name in ((True, BLUE, "diamond", "pooled analysis"),
                                          (False, ORANGE, "circle", "single cadaver series")):
         group = [it for it in items if it[2] is pooled]
         hover = []
-        for rec, label, _, val, derived in group:
-            h = f"{rec.short_cite}: {_fmt(val)}% non-typical"
+        for rec, label, _, val, derived, nd in group:
+            h = f"{rec.short_cite}: {_fmt(val, nd)}% non-typical"
             if rec.value.ci:
                 h += f" (95% CI {_ci(*rec.value.ci)})"
             if derived:
@@ -333,7 +341,7 @@ def piriformis_variants() -> CourseFigure:
             x=[it[3] for it in group], y=[it[1] for it in group], mode="markers+text", name=name,
             marker={"size": 15, "color": colour, "line": {"color": "#1a1a1a", "width": 1},
                     "symbol": [symbol + ("-open" if it[4] else "") for it in group]},
-            text=[f"{_fmt(it[3])}%" for it in group], textposition="top center", **_hover(hover),
+            text=[f"{_fmt(it[3], it[5])}%" for it in group], textposition="top center", **_hover(hover),
         )
         cis = [it[0].value.ci for it in group]
         if any(cis):
@@ -342,7 +350,8 @@ def piriformis_variants() -> CourseFigure:
                              "arrayminus": [(it[3] - ci[0]) if ci else 0 for ci, it in zip(cis, group)]}
         fig.add_trace(trace)
     fig.update_xaxes(title_text="Non-typical course relative to piriformis (% of cadavers or limbs)", range=[0, 25])
-    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=[it[1] for it in items])
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=[it[1] for it in items],
+                     title_text="Study")
     summary = (f"Pooled across {smoll.n['studies']} cadaver studies, {_fmt(smoll.value.value)}% of cadavers had a "
                f"non-typical relation between the sciatic nerve and piriformis (95% CI {_ci(*smoll.value.ci)}). "
                "Single series range from about 6% to 17%, and a second pooled review found the typical pattern in "
@@ -350,9 +359,9 @@ def piriformis_variants() -> CourseFigure:
     caption = (_source(smoll, pout, natsis, mbaka) + " Diamonds: pooled analyses; circles: single cadaver "
                "series. Open markers are the course's subtraction from a reported 'typical' share (100 minus "
                "typical), not numbers the authors reported. Studies defined variants in slightly different ways.")
-    rows = [[rec.short_cite, "pooled" if pooled else "single series", f"{_fmt(val)}%",
+    rows = [[rec.short_cite, "pooled" if pooled else "single series", f"{_fmt(val, nd)}%",
              f"95% CI {_ci(*rec.value.ci)}" if rec.value.ci else (f"derived: {derived}" if derived else "reported")]
-            for rec, _, pooled, val, derived in items]
+            for rec, _, pooled, val, derived, nd in items]
     return CourseFigure("piriformis_variants", fig, summary, caption,
                         ["Study", "Kind", "Non-typical course", "Note"], rows)
 
@@ -373,7 +382,7 @@ def cortisol_and_neurotransmitters() -> CourseFigure:
     moyer2011 = ds.get("moyer2011", "cortisol-summary")
     names = ["Cortisol", "Serotonin", "Dopamine"]
     values = [r.value.value for r in recs]
-    fig = _fig("Hormone claims: uncontrolled averages vs controlled evidence", height=460,
+    fig = _fig("Massage and hormones: two kinds of evidence", height=460,
                margin={"l": 60, "r": 20, "t": 90, "b": 60})
     fig.update_layout(xaxis={"domain": [0, 0.55]})
     fig.add_trace(go.Bar(
@@ -415,14 +424,14 @@ def endorphins() -> CourseFigure:
     change = ds.plotted("kaada1989", "change")
     day = ds.plotted("day1987", "result")
     ys = [before.value.mean, after.value.mean]
-    fig = _fig("Does massage raise beta-endorphin? Two small studies disagree", height=440)
+    fig = _fig("Beta-endorphin: two small studies disagree", height=440)
     fig.update_layout(xaxis={"domain": [0, 0.5]})
     fig.add_trace(go.Scatter(
         x=["Before", "After"], y=ys, mode="lines+markers+text", name="Kaada and Torsteinbø 1989",
         line={"color": BLUE, "width": 3}, marker={"size": 14, "symbol": ["circle", "square"], "color": BLUE},
-        text=[_fmt(y) for y in ys], textposition="top center",
-        **_hover([f"Before massage: {_fmt(ys[0])} pg per 0.1 ml (n = {before.n['massage']})",
-                  f"After massage: {_fmt(ys[1])} pg per 0.1 ml (+{_fmt(change.value.value)}%; no control group)"]),
+        text=[_fmt(y, 1) for y in ys], textposition="top center",
+        **_hover([f"Before massage: {_fmt(ys[0], 1)} pg per 0.1 ml (n = {before.n['massage']})",
+                  f"After massage: {_fmt(ys[1], 1)} pg per 0.1 ml (+{_fmt(change.value.value)}%; no control group)"]),
     ))
     fig.update_yaxes(title_text="Plasma beta-endorphin (pg per 0.1 ml)", range=[0, 28])
     fig.update_xaxes(title_text=f"Kaada 1989: one massage, n = {before.n['massage']}, no control group")
@@ -431,11 +440,11 @@ def endorphins() -> CourseFigure:
         + _wrap(f"Randomised: massage (n = {day.n['massage']}) vs rest (n = {day.n['rest']}).", 30) + "<br>"
         + _wrap(day.value.text, 30), 0.58, 0.98))
     summary = (f"In 12 volunteers without a control group, mean beta-endorphin rose {_fmt(change.value.value)}% "
-               f"after one massage ({_fmt(ys[0])} to {_fmt(ys[1])} pg per 0.1 ml). A randomised comparison of massage "
+               f"after one massage ({_fmt(ys[0], 1)} to {_fmt(ys[1], 1)} pg per 0.1 ml). A randomised comparison of massage "
                f"(n = {day.n['massage']}) with rest (n = {day.n['rest']}) found no significant difference.")
     caption = _source(before, day) + " The claim that massage releases endorphins rests on small, conflicting studies."
     rows = [[before.short_cite, f"n = {before.n['massage']}, no control group",
-             f"{_fmt(ys[0])} \u2192 {_fmt(ys[1])} pg/0.1 ml (+{_fmt(change.value.value)}%)"],
+             f"{_fmt(ys[0], 1)} \u2192 {_fmt(ys[1], 1)} pg/0.1 ml (+{_fmt(change.value.value)}%)"],
             [day.short_cite, f"massage n = {day.n['massage']} vs rest n = {day.n['rest']}", "no significant difference"]]
     return CourseFigure("endorphins", fig, summary, caption, ["Study", "Design", "Result"], rows)
 
@@ -449,7 +458,7 @@ _MAJ_ARMS = (("dtm", BLUE, "circle", "solid", -0.06), ("nsaid", ORANGE, "square"
 def majchrzycki_2014() -> CourseFigure:
     """Majchrzycki 2014: VAS, Roland-Morris and ODI before/after in both arms (mean +/- SD)."""
     ds = dataset()
-    fig = _fig("Majchrzycki 2014: before and after 2 weeks (mean \u00b1 SD)", height=480,
+    fig = _fig("Majchrzycki 2014: before and after (mean \u00b1 SD)", height=480,
                legend={"orientation": "h", "y": -0.18, "yanchor": "top", "x": 0},
                margin={"l": 60, "r": 20, "t": 120, "b": 60})
     rows, buttons, all_recs = [], [], []
@@ -470,7 +479,7 @@ def majchrzycki_2014() -> CourseFigure:
         visible = [k2 == k for k2 in range(len(_MAJ_OUTCOMES)) for _ in _MAJ_ARMS]
         buttons.append({"label": label, "method": "update",
                         "args": [{"visible": visible}, {"yaxis.title.text": f"{axis} (lower is better)"}]})
-    fig.update_xaxes(tickvals=[0, 1], ticktext=["Before", "After 2 weeks"], range=[-0.4, 1.4],
+    fig.update_xaxes(tickvals=[0, 1], ticktext=["Before", "After 2 weeks"], range=[-0.4, 1.4], zeroline=False,
                      title_text="Time point (bars: \u00b1 1 SD)")
     fig.update_yaxes(title_text=f"{_MAJ_OUTCOMES[0][2]} (lower is better)", rangemode="tozero")
     fig.update_layout(updatemenus=[_button_menu(buttons, "Choose the outcome")])
@@ -521,17 +530,17 @@ def cherkin_2011() -> CourseFigure:
         annotations = [
             {"x": t, "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom", "showarrow": False,
              "text": f"clinically meaningful: {_fmt(thr.value.value)} points", "font": {"color": "#a33f00", "size": 12}},
-            {"x": 0, "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom", "xanchor": "left", "showarrow": False,
-             "text": " no difference", "font": {"size": 12}},
+            {"x": 0, "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom", "xanchor": "right", "showarrow": False,
+             "text": "no difference ", "font": {"size": 12}},
         ]
-        axis = f"Difference from usual care, {long} points (lower is better)"
+        axis = f"Difference vs usual care, {label} points (lower is better)"
         views.append({"shapes": shapes, "annotations": annotations, "xaxis.title.text": axis})
         visible = [k2 == k for k2 in range(len(_CHERKIN)) for _ in _CHERKIN_ARMS]
         buttons.append({"label": label, "method": "update", "args": [{"visible": visible}, views[-1]]})
     fig.update_layout(shapes=views[0]["shapes"], annotations=views[0]["annotations"],
                       updatemenus=[_button_menu(buttons, "Choose the outcome")])
     fig.update_xaxes(title_text=views[0]["xaxis.title.text"], range=[-4.5, 0.6], zeroline=False)
-    fig.update_yaxes(autorange="reversed")
+    fig.update_yaxes(autorange="reversed", title_text="Massage type")
     r0 = recs_all[0]
     summary = ("At 10 weeks both relaxation and structural massage scored lower (better) than usual care on "
                "function (RDQ) and symptom bothersomeness; the average differences were around the size the "
@@ -557,7 +566,7 @@ def furlan_2015() -> CourseFigure:
                 f"{r.n['studies']} {'study' if r.n['studies'] == 1 else 'studies'}")
 
     labels = [label(r) for r in recs]
-    fig = _fig("Cochrane review 2015: massage and pain (pooled SMDs)", height=430,
+    fig = _fig("Cochrane 2015: massage and pain (pooled SMDs)", height=430,
                margin={"l": 20, "r": 20, "t": 80, "b": 70})
     certs = [r.certainty or "not graded" for r in recs]
     fig.add_trace(go.Scatter(
@@ -572,8 +581,8 @@ def furlan_2015() -> CourseFigure:
         showlegend=False,
     ))
     fig.add_vline(x=0, line={"color": "#1a1a1a", "width": 1.5})
-    fig.update_xaxes(title_text="Standardised mean difference in pain (below 0 favours massage)", range=[-2.2, 0.6])
-    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title_text="SMD in pain (below 0 favours massage)", range=[-2.2, 0.6])
+    fig.update_yaxes(autorange="reversed", title_text="Comparison")
     summary = (f"Massage reduced pain more than an inactive control in the one small trial of acute low back pain "
                f"(SMD {_fmt(recs[0].value.estimate)}), and slightly more than active treatments in sub-acute and chronic "
                f"pain (SMD {_fmt(recs[1].value.estimate)} short term, {_fmt(recs[2].value.estimate)} long term), "
@@ -608,7 +617,7 @@ def guidelines() -> CourseFigure:
     columns = ["Guideline", "Covers", "Massage?", "Conditions", "Strength / certainty"]
     cells = [[v.guideline for v in vals], [v.scope for v in vals], [m[0] for m in marks],
              [v.conditions for v in vals], [v.strength for v in vals]]
-    fig = _fig("Guidelines at a glance: massage for low back pain and sciatica", height=470,
+    fig = _fig("Guidelines on massage at a glance", height=470,
                margin={"l": 10, "r": 10, "t": 60, "b": 10})
     fig.add_trace(go.Table(
         columnwidth=[1.1, 1.4, 1.1, 1.7, 1.5],
