@@ -36,6 +36,7 @@ def validate_course_data(app, config=None) -> None:
 def _add_static(app) -> None:
     app.config.html_static_path.append(str(STATIC_DIR))
     app.add_css_file("sciatica.css")
+    app.add_css_file("sciatica-print.css", media="print")  # clean printed chapters (classroom kit)
     app.add_js_file("sciatica-figures.js", loading_method="defer")
 
 
