@@ -5,6 +5,11 @@ see ``bench/results.md``. Each change is small and says why:
 
 - ``templates/layout.html`` drops the theme's 1.5 MB ``fontawesome.js`` (the theme's CSS already
   draws its icons from its icon fonts) and the search index on pages other than search.html.
+- Without that script the theme's CSS would draw its icons from two icon fonts (274 KB of woff2,
+  fetched before the first paint). Instead the icons the theme can show are drawn as CSS masks
+  from the same Font Awesome Free SVG paths (read at build time from the theme's own
+  ``fontawesome.js``), and the icon fonts' ``@font-face`` rules are left out, so no font loads.
+  Buttons keep their accessible names (their ``title``/``aria-label`` come from the theme).
 - ``default_mode`` is set, so the theme's colour-mode script no longer logs
   "Got invalid theme mode: . Resetting to auto.".
 - sphinx-thebe's script and stylesheet are removed: thebe is off (``launch_buttons: thebe:
@@ -106,6 +111,74 @@ def _rebase_urls(text: str, src: str) -> str:
     return _URL.sub(fix, text)
 
 
+# Packages whose templates and Python put Font Awesome icons on a page.
+ICON_SOURCES = ("sphinx_book_theme", "pydata_sphinx_theme", "jupyter_book")
+_ICON_CLASS = re.compile(r"\bfa-([a-z0-9]+(?:-[a-z0-9]+)*)")
+_NOT_ICONS = {"solid", "regular", "brands", "lg", "sm", "xs", "2x", "3x", "fw", "spin", "pulse"}
+_FA_FACE = re.compile(r"@font-face\s*{[^}]*Font Awesome[^}]*}")
+
+
+def theme_icon_names() -> set[str]:
+    """Every Font Awesome icon name the theme packages can put on a page."""
+    import importlib.util
+
+    names: set[str] = set()
+    for pkg in ICON_SOURCES:
+        spec = importlib.util.find_spec(pkg)
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        for root in spec.submodule_search_locations:
+            for f in Path(root).rglob("*"):
+                if f.suffix in {".html", ".py"} and f.is_file():
+                    names.update(_ICON_CLASS.findall(f.read_text(encoding="utf-8", errors="ignore")))
+    # The repository button's icon is named from the provider at run time (f"fa-{provider}").
+    names |= {"github", "gitlab", "bitbucket"}
+    return names - _NOT_ICONS
+
+
+def _fa_paths(js: str) -> dict[str, tuple[int, int, str]]:
+    """``{name: (width, height, svg path)}`` from fontawesome.js (solid wins over others)."""
+    out: dict[str, tuple[int, int, str]] = {}
+    entry = re.compile(
+        r'(?:"([a-z0-9-]+)"|([a-z0-9]+)):\[(\d+),(\d+),\[([^\]]*)\],"[0-9a-f]*",(?:"([^"]*)"|\["[^"]*","([^"]*)"\])\]'
+    )
+    # The file lists brands, then regular, then solid icons; the theme uses solid ones.
+    for m in reversed(list(entry.finditer(js))):
+        icon = (int(m.group(3)), int(m.group(4)), m.group(6) or m.group(7))
+        aliases = re.findall(r'"([a-z0-9-]+)"', m.group(5))
+        for name in [m.group(1) or m.group(2), *aliases]:
+            out.setdefault(name, icon)
+    return out
+
+
+def icon_css(fontawesome_js: str, names: set[str]) -> str:
+    """CSS mask icons for ``names``; a name Font Awesome does not have is skipped."""
+    paths = _fa_paths(fontawesome_js)
+    fams = ".fa,.fas,.far,.fab,.fa-solid,.fa-regular,.fa-brands"
+    rules = [
+        "/* Icons: Font Awesome Free (CC BY 4.0) SVG paths, drawn as CSS masks (no icon font). */",
+        ",".join(f"{c}::before" for c in fams.split(","))
+        + '{content:""!important;display:inline-block;width:1em;height:1em;'
+        "background-color:currentColor;vertical-align:-0.125em;"
+        "-webkit-mask:var(--sc-icon) center/contain no-repeat;mask:var(--sc-icon) center/contain no-repeat}",
+    ]
+    for name in sorted(names):
+        if name not in paths:
+            continue
+        w, h, d = paths[name]
+        svg = f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {w} {h}'><path d='{d}'/></svg>"
+        svg = svg.replace("<", "%3C").replace(">", "%3E").replace("#", "%23")
+        rules.append(f'.fa-{name}::before{{--sc-icon:url("data:image/svg+xml,{svg}");width:{w / h:.3f}em!important}}')
+    return "\n".join(rules)
+
+
+def _icons_for_bundle(outdir: Path) -> str:
+    fa = outdir / "_static" / "scripts" / "fontawesome.js"
+    if not fa.is_file():
+        return ""
+    return icon_css(fa.read_text(encoding="utf-8"), theme_icon_names())
+
+
 def _bundle_css(app, context) -> None:
     """One stylesheet for the theme's and the extensions' plain local stylesheets."""
     css = context.get("css_files")
@@ -129,6 +202,10 @@ def _bundle_css(app, context) -> None:
         return  # an unexpected theme layout: keep the theme's own links
     parts = [f"/* {f} */\n" + _rebase_urls((outdir / f).read_text(encoding="utf-8"), f) for f in files]
     text = "\n".join(parts)
+    if "_icons" not in _written:
+        _written["_icons"] = _icons_for_bundle(outdir)
+    if _written["_icons"]:
+        text = _FA_FACE.sub("", text) + "\n" + _written["_icons"]
     key = (tuple(files), hashlib.sha256(text.encode()).hexdigest()[:12])
     if key not in _written:
         name = f"{BUNDLE_DIR}/sciatica-{key[1]}.css"
@@ -139,8 +216,19 @@ def _bundle_css(app, context) -> None:
     context["sciatica_css_rest"] = [c for c in css if not plain(c)]
 
 
+def _remove_stale_bundles(app, exception) -> None:
+    """Old ``sciatica-<hash>.css`` files left by earlier builds into the same folder."""
+    if exception is not None or app.builder.format != "html" or not _written:
+        return
+    current = {Path(n).name for k, n in _written.items() if k != "_icons"}
+    for f in (Path(app.outdir) / BUNDLE_DIR).glob("sciatica-*.css"):
+        if f.name not in current:
+            f.unlink()
+
+
 def setup(app):
     app.connect("config-inited", _config_inited)
     # Late (priority 900), after extensions such as sphinx.ext.mathjax have added their files.
     app.connect("html-page-context", _trim_assets, priority=900)
+    app.connect("build-finished", _remove_stale_bundles)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
