@@ -17,6 +17,9 @@ help:
 	@echo "make lab    - open JupyterLab on the course"
 	@echo "make serve  - serve the built book on http://127.0.0.1:$(PORT)"
 	@echo "make bench  - page weight, Lighthouse and build-time benchmarks (prints numbers)"
+	@echo "make teacher  - teacher edition (guide + answer keys) into _build/teacher/_build/html"
+	@echo "make handouts - per chapter a student PDF and a teacher key PDF into handouts/"
+	@echo "make slides   - reveal.js slides for every chapter into _build/slides (offline)"
 
 setup: $(STAMP)
 
@@ -49,6 +52,21 @@ serve:
 	@test -f _build/html/index.html || { echo "No book yet: run 'make book' first"; exit 1; }
 	@echo "Serving the book on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
 	cd _build/html && $(PYTHON) -m http.server $(PORT) --bind 127.0.0.1
+
+# Teacher edition: the same sources plus the teacher guide and answer keys. The guide pages and the
+# edition's _config.yml/_toc.yml are generated (python -m sciatica_course teacher-guide); the
+# student edition (make book) never lists them.
+teacher: setup
+	$(BIN)/python -m sciatica_course teacher-guide --edition _build/teacher
+	$(JB) build . --config _build/teacher/_config.yml --toc _build/teacher/_toc.yml --path-output _build/teacher -W -n --keep-going
+	@echo "The teacher edition is at $(CURDIR)/_build/teacher/_build/html/index.html"
+
+handouts: setup chromium
+	$(BIN)/python -m sciatica_course handouts --out handouts
+
+slides: setup
+	$(BIN)/python -m sciatica_course slides --out _build/slides
+	@echo "Open $(CURDIR)/_build/slides/<chapter>.slides.html (F: full screen, S: speaker view)"
 
 clean:
 	rm -rf _build
