@@ -214,7 +214,7 @@ class TeacherNotes:
     misconceptions: list[Misconception]
     activity_title: str
     activity_steps: list[str]
-    activity_figure: str | None
+    activity_figure: str
 
     @property
     def minutes(self) -> int:
@@ -285,9 +285,12 @@ def teacher_notes(stem: str, path: Path | None = None) -> TeacherNotes:
     _require(isinstance(act, dict), f, None, "activity", "must be a mapping with title and steps")
     steps = act.get("steps")
     _require(isinstance(steps, list) and steps, f, "activity", "steps", "must be a list")
+    _require(any("activity below" in s.do for s in plan), f, "plan", "do",
+             "no step runs the activity (say 'Run the activity below ...' in one step)")
     fig = act.get("figure")
-    if fig is not None:
-        _require(isinstance(fig, str), f, "activity", "figure", "must be a figure function name")
+    _require(isinstance(fig, str) and fig != "", f, "activity", "figure",
+             "must name the figure the activity uses (a figures.<name> function)")
+    if fig:
         shown = figure_calls(stem) or [n for s in _all_stems() for n in figure_calls(s)]
         _require(fig in shown, f, "activity", "figure",
                  f"{fig!r} is not a figure that notebooks/{stem}.ipynb (or, if it shows none, any chapter) shows "
