@@ -9,12 +9,14 @@
 from __future__ import annotations
 
 import importlib
+import os
 import shutil
 from pathlib import Path
 
 from sphinx.errors import ExtensionError
 
 from .data import STATIC_DIR
+from .display import BOOK_BUILD_ENV
 from .errors import CourseDataError
 
 # "module:function" callables that load and validate every data file; each raises
@@ -53,6 +55,10 @@ def _copy_plotly(app, exception) -> None:
 
 
 def setup(app):
+    # Kernels started by this build inherit the environment: course figures then leave out plotly's
+    # own mimetype, which the HTML book cannot use (MyST-NB would warn "unknown mime type") and which
+    # would only bloat the executed notebooks. JupyterLab, without this variable, still gets it.
+    os.environ[BOOK_BUILD_ENV] = "1"
     app.connect("config-inited", validate_course_data)
     app.connect("builder-inited", _add_static)
     app.connect("build-finished", _copy_plotly)
