@@ -89,10 +89,9 @@ def test_the_student_toc_never_lists_teacher_pages_and_the_teacher_toc_does():
 
 def test_generated_page_has_every_part_and_the_key_from_the_bank(tmp_path):
     stem = "05-how-massage-might-help"
-    try:
-        entries = sources.key_entries(stem)
-    except ModuleNotFoundError:
-        pytest.skip("the quiz package has not landed yet")
+    if not (ROOT / "sciatica_course" / "data" / "questions" / f"{stem}.yaml").exists():
+        pytest.skip("no question bank for this chapter yet")
+    entries = sources.key_entries(stem)
     pages = guide.write_pages(tmp_path)
     text = (tmp_path / f"{stem}.md").read_text()
     notes = sources.teacher_notes(stem)

@@ -26,6 +26,7 @@ Wrong answers most often chosen: q2 "L4" twice; then once each: q1 A, q3 A, c1 A
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import shutil
 import subprocess
@@ -149,6 +150,8 @@ def test_cli_with_the_course_banks(tmp_path):
     if not current:
         pytest.skip("no question banks yet")
     stem, info = sorted(current.items())[0]
+    bank_file = Path(rp.__file__).parents[1] / "data" / "questions" / f"{stem}.yaml"
+    assert info.version == hashlib.sha256(bank_file.read_bytes()).hexdigest()[:12]
     qids = list(info.questions) or ["any"]
     good = {"format": rp.FORMAT, "version": 1, "learner": "Zoe", "exported": "2026-11-20T10:00:00Z",
             "banks": {stem: info.version},

@@ -21,7 +21,6 @@ is kept.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 from collections import Counter, defaultdict
@@ -50,24 +49,24 @@ class BankInfo:
     options: dict[str, dict[str, str]] = field(default_factory=dict)  # qid -> {value: label}
 
 
-def bank_version(path: Path) -> str:
-    """The version of a bank file as the export records it: sha256 of its bytes, 12 hex digits."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-
-
 def current_banks() -> dict[str, BankInfo]:
-    """Version, question texts and option labels of every bank in the course."""
+    """Version, question texts and option labels of every bank in the course.
+
+    A bank that does not load is still known by its file version (so exports of it are checked),
+    without labels.
+    """
     from ..data import QUESTIONS_DIR
-    from . import sources
+    from ..errors import CourseDataError
+    from ..quiz.schema import bank_version, load_bank
 
     banks: dict[str, BankInfo] = {}
     for path in sorted(QUESTIONS_DIR.glob("*.yaml")):
         info = BankInfo(version=bank_version(path))
         try:
-            for q in sources.bank_questions(path.stem):
-                info.questions[q.id] = q.text
-                info.options[q.id] = dict(q.options)
-        except Exception:  # labels are a courtesy: the numbers do not depend on them
+            for q in load_bank(path).questions:
+                info.questions[q.id] = q.prompt
+                info.options[q.id] = {o.id: o.text for o in getattr(q, "options", None) or []}
+        except CourseDataError:
             pass
         banks[path.stem] = info
     return banks

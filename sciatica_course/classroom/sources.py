@@ -134,58 +134,28 @@ class KeyEntry:
     cites: list[str] = field(default_factory=list)
 
 
-def _get(obj: Any, *names: str, default=None):
-    for n in names:
-        if isinstance(obj, dict) and n in obj:
-            return obj[n]
-        if hasattr(obj, n):
-            return getattr(obj, n)
-    return default
-
-
-def _options(q: Any) -> list[tuple[str, str]]:
-    raw = _get(q, "options", "choices", default=None) or []
-    out = []
-    for i, opt in enumerate(raw):
-        if isinstance(opt, str):
-            out.append((str(i), opt))
-        else:
-            value = _get(opt, "id", "value", "key", default=str(i))
-            label = _get(opt, "text", "label", default=str(value))
-            out.append((str(value), str(label)))
-    return out
+def key_entry(q: Any) -> KeyEntry:
+    """A bank question (``sciatica_course.quiz.schema``) as an answer-key entry."""
+    options = [(o.id, o.text) for o in getattr(q, "options", None) or []]
+    if q.type == "matching":
+        answer = [f"{p.left} -> {p.right}" for p in q.pairs]
+    elif q.type == "ordering":
+        answer = [" -> ".join(q.correct_text())]
+    else:
+        answer = list(q.correct_text())
+    return KeyEntry(id=q.id, text=q.prompt, kind=q.type, options=options, answer=answer,
+                    explanation=q.explanation, cites=list(q.cite))
 
 
 def bank_questions(stem: str) -> list[KeyEntry]:
-    """The questions of a bank with their answers and explanations, from the quiz package."""
-    from ..quiz.key import answer_key
+    """The questions of a chapter's bank with answers and explanations, read from the bank itself."""
+    from ..quiz.schema import load_bank
 
-    return [_key_entry(e) for e in answer_key(stem)]
+    return [key_entry(q) for q in load_bank(stem).questions]
 
 
 def key_entries(stem: str) -> list[KeyEntry]:
     return bank_questions(stem)
-
-
-def _key_entry(e: Any) -> KeyEntry:
-    options = _options(e)
-    answer = _get(e, "answer_labels", "correct_labels", "answer_text", default=None)
-    if answer is None:
-        answer = _get(e, "answer", "correct", default=[])
-    if not isinstance(answer, (list, tuple)):
-        answer = [answer]
-    cites = _get(e, "cites", "cite", "sources", default=[]) or []
-    if isinstance(cites, str):
-        cites = [cites]
-    return KeyEntry(
-        id=str(_get(e, "id", "qid")),
-        text=str(_get(e, "text", "question", "prompt", default="")),
-        kind=str(_get(e, "kind", "type", default="")),
-        options=options,
-        answer=[str(a) for a in answer],
-        explanation=str(_get(e, "explanation", "why", default="") or ""),
-        cites=[str(c) for c in cites],
-    )
 
 
 # --------------------------------------------------------------------------------------------
