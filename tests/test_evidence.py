@@ -220,3 +220,20 @@ def test_the_loader_notices_an_edited_file(tmp_path):
     os.utime(tmp_path / "bad.yaml", (later, later))
     with pytest.raises(CourseDataError, match="n.massage"):
         evidence.load_all(tmp_path)
+
+
+# The evidence sheet records no DOI, PMID or address of the publication for these two; they are
+# cited as the sheet gives them (journal, volume, pages) rather than with an identifier from memory.
+NO_IDENTIFIER_IN_EVIDENCE_SHEET = {"bernstein2017", "ferreira2023"}
+
+
+def test_every_cited_study_can_be_found_from_its_bib_entry(ds):
+    import pybtex.database
+
+    bib = pybtex.database.parse_file(str(data.BIB_FILE))
+    for key in sorted({r.key for r in ds} - NO_IDENTIFIER_IN_EVIDENCE_SHEET):
+        fields = bib.entries[key].fields
+        found = "doi" in fields or "url" in fields or "PMID" in fields.get("note", "")
+        assert found, f"{key}: references.bib gives no DOI, PMID or URL"
+    for key in NO_IDENTIFIER_IN_EVIDENCE_SHEET:  # if one is added later, drop it from the list above
+        assert not {"doi", "url"} & set(bib.entries[key].fields), key
