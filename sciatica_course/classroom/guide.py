@@ -46,7 +46,7 @@ def answer_key_markdown(stem: str, heading: str = "##") -> str:
             mark = "**correct**" if value in correct or label in correct else "wrong"
             out.append(f"- {label} ({mark})")
         if not e.options:
-            out.append(f"- Answer: {', '.join(e.answer)}")
+            out.append(f"- Answer: {(' → ' if e.kind == 'ordering' else '; ').join(e.answer)}")
         out.append("")
         if e.explanation:
             out.append(f"*Why:* {e.explanation}")

@@ -200,7 +200,8 @@ def key_html(stem: str) -> str:
                              else f"<li>{plain(label)}</li>")
             out.append('<ul class="options">' + "".join(items) + "</ul>")
         else:
-            out.append(f'<p class="correct">Answer: {plain(", ".join(q.answer))}</p>')
+            sep = " → " if q.kind == "ordering" else "; "
+            out.append(f'<p class="correct">Answer: {plain(sep.join(q.answer))}</p>')
         if q.explanation:
             out.append(f'<p class="why"><em>Why:</em> {plain(q.explanation, cited)}</p>')
         for k in q.cites:

@@ -74,7 +74,9 @@ def add_slide_metadata(nb) -> list[str]:
     types, previous = [], None
     for cell in nb.cells:
         t = slide_type(cell, previous)
-        cell.metadata.setdefault("slideshow", {})["slide_type"] = t
+        from nbformat import NotebookNode
+
+        cell.metadata.setdefault("slideshow", NotebookNode())["slide_type"] = t
         types.append(t)
         previous = t
     return types

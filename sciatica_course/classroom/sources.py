@@ -134,24 +134,20 @@ class KeyEntry:
     cites: list[str] = field(default_factory=list)
 
 
-def key_entry(q: Any) -> KeyEntry:
-    """A bank question (``sciatica_course.quiz.schema``) as an answer-key entry."""
-    options = [(o.id, o.text) for o in getattr(q, "options", None) or []]
-    if q.type == "matching":
-        answer = [f"{p.left} -> {p.right}" for p in q.pairs]
-    elif q.type == "ordering":
-        answer = [" -> ".join(q.correct_text())]
-    else:
-        answer = list(q.correct_text())
-    return KeyEntry(id=q.id, text=q.prompt, kind=q.type, options=options, answer=answer,
-                    explanation=q.explanation, cites=list(q.cite))
+def key_entry(e: dict) -> KeyEntry:
+    """One entry of ``sciatica_course.quiz.key.answer_key`` as the classroom kit uses it."""
+    return KeyEntry(id=e["id"], text=e["prompt"], kind=e["type"],
+                    options=[(str(o["id"]), o["text"]) for o in e.get("options") or []],
+                    answer=[str(a) for a in e["answer_labels"]], explanation=e["explanation"],
+                    cites=list(e.get("cites") or []))
 
 
 def bank_questions(stem: str) -> list[KeyEntry]:
-    """The questions of a chapter's bank with answers and explanations, read from the bank itself."""
-    from ..quiz.schema import load_bank
+    """The questions of a chapter's bank with answers and explanations: the quiz's answer key API,
+    generated from the bank (never typed twice)."""
+    from ..quiz.key import answer_key
 
-    return [key_entry(q) for q in load_bank(stem).questions]
+    return [key_entry(e) for e in answer_key(stem)]
 
 
 def key_entries(stem: str) -> list[KeyEntry]:
