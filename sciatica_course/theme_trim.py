@@ -18,6 +18,8 @@ see ``bench/results.md``. Each change is small and says why:
 - The ten render-blocking stylesheets (one of them behind an ``@import``) are served as one
   file, ``_static/styles/sciatica-<hash>.css``: on a phone each extra stylesheet costs a round
   trip before the first paint. The hash is of the content, so a changed style is a new file.
+- Bibliography entries get ``role="listitem"`` (docutils' ``doc-biblioentry`` is deprecated and
+  fails axe-core's list check).
 - Repeated identical inline scripts are dropped, and scripts that only add behaviour after the
   page is shown (copy buttons, toggles, highlighting, tabs) load with ``defer`` so they no longer
   block the first paint.
@@ -79,7 +81,8 @@ def _trim_assets(app, pagename, templatename, context, doctree) -> None:
             if key in seen:
                 continue
             seen.add(key)
-            if name in DEFERRABLE and not ({"defer", "async"} & js.attributes.keys()):
+            # search.html loads searchtools.js, which needs doctools.js first, without defer.
+            if pagename != "search" and name in DEFERRABLE and not ({"defer", "async"} & js.attributes.keys()):
                 js = _JavaScript(js.filename, priority=js.priority, **{**js.attributes, "defer": "defer"})
             kept.append(js)
         # In place: the builder resets this list for every page.
@@ -88,6 +91,10 @@ def _trim_assets(app, pagename, templatename, context, doctree) -> None:
     if css is not None:
         css[:] = [c for c in css if _static_name(c.filename) not in DROP_FILES]
     _bundle_css(app, context)
+    # docutils marks bibliography entries role="doc-biblioentry" inside role="list"; ARIA 1.3
+    # deprecates that role and axe-core reports the list as missing its items (critical).
+    if "body" in context and 'role="doc-biblioentry"' in context["body"]:
+        context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
 
 
 # The theme's own stylesheets (linked by its template, not through css_files), in its order;
@@ -95,7 +102,7 @@ def _trim_assets(app, pagename, templatename, context, doctree) -> None:
 THEME_CSS = ["_static/basic.css", "_static/styles/pydata-sphinx-theme.css"]
 BUNDLE_DIR = "_static/styles"
 _URL = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)")
-_written: dict[tuple, str] = {}
+_bundles: dict[tuple, str] = {}  # files -> bundle path, for the pages written in this build
 
 
 def _rebase_urls(text: str, src: str) -> str:
@@ -179,8 +186,20 @@ def _icons_for_bundle(outdir: Path) -> str:
     return icon_css(fa.read_text(encoding="utf-8"), theme_icon_names())
 
 
+def _bundle_text(outdir: Path, files: tuple[str, ...]) -> str:
+    parts = [f"/* {f} */\n" + _rebase_urls((outdir / f).read_text(encoding="utf-8"), f) for f in files]
+    text = "\n".join(parts)
+    icons = _icons_for_bundle(outdir)
+    return _FA_FACE.sub("", text) + "\n" + icons if icons else text
+
+
 def _bundle_css(app, context) -> None:
-    """One stylesheet for the theme's and the extensions' plain local stylesheets."""
+    """One stylesheet for the theme's and the extensions' plain local stylesheets.
+
+    The page links ``sciatica-<hash>.css``; the file itself is written at build-finished, after
+    pydata-sphinx-theme has rewritten pygments.css with its light/dark colours. The hash is of
+    the inputs as they are when the page is written plus the configured code styles.
+    """
     css = context.get("css_files")
     if css is None or app.builder.format != "html":
         return
@@ -197,31 +216,31 @@ def _bundle_css(app, context) -> None:
             and "@import" not in (outdir / name).read_text(encoding="utf-8")
         )
 
-    files = [f for f in THEME_CSS if (outdir / f).is_file()] + [str(c.filename) for c in css if plain(c)]
-    if len(files) != len(THEME_CSS) + sum(1 for c in css if plain(c)) or len(THEME_CSS) > len(files):
+    theme = [f for f in THEME_CSS if (outdir / f).is_file()]
+    if len(theme) != len(THEME_CSS):
         return  # an unexpected theme layout: keep the theme's own links
-    parts = [f"/* {f} */\n" + _rebase_urls((outdir / f).read_text(encoding="utf-8"), f) for f in files]
-    text = "\n".join(parts)
-    if "_icons" not in _written:
-        _written["_icons"] = _icons_for_bundle(outdir)
-    if _written["_icons"]:
-        text = _FA_FACE.sub("", text) + "\n" + _written["_icons"]
-    key = (tuple(files), hashlib.sha256(text.encode()).hexdigest()[:12])
-    if key not in _written:
-        name = f"{BUNDLE_DIR}/sciatica-{key[1]}.css"
-        (outdir / name).parent.mkdir(parents=True, exist_ok=True)
-        (outdir / name).write_text(text, encoding="utf-8")
-        _written[key] = name
-    context["sciatica_css_bundle"] = _written[key]
+    files = tuple(theme + [str(c.filename) for c in css if plain(c)])
+    if files not in _bundles:
+        h = hashlib.sha256(repr(files).encode())
+        for f in files:
+            h.update((outdir / f).read_bytes())
+        opts = app.config.html_theme_options or {}
+        h.update(repr((opts.get("pygments_light_style"), opts.get("pygments_dark_style"))).encode())
+        _bundles[files] = f"{BUNDLE_DIR}/sciatica-{h.hexdigest()[:12]}.css"
+    context["sciatica_css_bundle"] = _bundles[files]
     context["sciatica_css_rest"] = [c for c in css if not plain(c)]
 
 
-def _remove_stale_bundles(app, exception) -> None:
-    """Old ``sciatica-<hash>.css`` files left by earlier builds into the same folder."""
-    if exception is not None or app.builder.format != "html" or not _written:
+def _write_bundles(app, exception) -> None:
+    """Write the bundles the pages link, and remove those of earlier builds in the same folder."""
+    if exception is not None or app.builder.format != "html" or not _bundles:
         return
-    current = {Path(n).name for k, n in _written.items() if k != "_icons"}
-    for f in (Path(app.outdir) / BUNDLE_DIR).glob("sciatica-*.css"):
+    outdir = Path(app.outdir)
+    for files, name in _bundles.items():
+        (outdir / name).parent.mkdir(parents=True, exist_ok=True)
+        (outdir / name).write_text(_bundle_text(outdir, files), encoding="utf-8")
+    current = {Path(n).name for n in _bundles.values()}
+    for f in (outdir / BUNDLE_DIR).glob("sciatica-*.css"):
         if f.name not in current:
             f.unlink()
 
@@ -230,5 +249,6 @@ def setup(app):
     app.connect("config-inited", _config_inited)
     # Late (priority 900), after extensions such as sphinx.ext.mathjax have added their files.
     app.connect("html-page-context", _trim_assets, priority=900)
-    app.connect("build-finished", _remove_stale_bundles)
+    # Late, after pydata-sphinx-theme rewrites pygments.css at build-finished.
+    app.connect("build-finished", _write_bundles, priority=900)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -37,6 +37,11 @@
     }).then(function () {
       div.dataset.drawn = "yes";
       div.classList.add("sc-plot-drawn");
+      /* The drawn figure has buttons (plotly's menus and mode bar): role=img would hide them from
+       * assistive technology (axe: nested-interactive). A labelled group keeps the text
+       * alternative and lets keyboard and screen-reader users reach the controls. */
+      div.setAttribute("role", "group");
+      div.setAttribute("aria-roledescription", "interactive figure");
     }).catch(function (err) {
       div.dataset.drawn = "failed";
       var p = div.querySelector(".sc-plot-loading");
