@@ -179,7 +179,18 @@ def student_html(stem: str, with_figures: bool = True) -> str:
         if q.options:
             out.append('<ul class="options">' + "".join(
                 f'<li><span class="box" aria-hidden="true"></span>{plain(label)}</li>' for _, label in q.options) + "</ul>")
-        out.append('<div class="lines" aria-label="space for your answer">' + "<div></div>" * (2 if q.options else 4) + "</div></section>")
+        elif q.match_left:
+            letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+            out.append("<p>Write the letter of the matching choice in each box.</p>")
+            out.append('<ul class="options">' + "".join(
+                f'<li><span class="box" aria-hidden="true"></span>{plain(left)}</li>' for left in q.match_left) + "</ul>")
+            out.append('<ul class="options choices">' + "".join(
+                f"<li>{letters[i]}. {plain(c)}</li>" for i, c in enumerate(q.match_choices)) + "</ul>")
+        elif q.order_items:
+            out.append("<p>Number the items in the right order (1 = first).</p>")
+            out.append('<ul class="options">' + "".join(
+                f'<li><span class="box" aria-hidden="true"></span>{plain(t)}</li>' for t in q.order_items) + "</ul>")
+        out.append('<div class="lines" aria-label="space for your answer">' + "<div></div>" * (2 if q.options else 3) + "</div></section>")
     return _page(f"Chapter {number}: {ch.title}", "\n".join(out), ch, "Student handout")
 
 

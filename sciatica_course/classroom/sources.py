@@ -132,14 +132,26 @@ class KeyEntry:
     answer: list[str]  # the correct value(s), as labels for display
     explanation: str
     cites: list[str] = field(default_factory=list)
+    match_left: list[str] = field(default_factory=list)  # matching: the items to match ...
+    match_choices: list[str] = field(default_factory=list)  # ... against these (answers + distractors)
+    order_items: list[str] = field(default_factory=list)  # ordering: the items, not in the right order
 
 
 def key_entry(e: dict) -> KeyEntry:
     """One entry of ``sciatica_course.quiz.key.answer_key`` as the classroom kit uses it."""
-    return KeyEntry(id=e["id"], text=e["prompt"], kind=e["type"],
-                    options=[(str(o["id"]), o["text"]) for o in e.get("options") or []],
-                    answer=[str(a) for a in e["answer_labels"]], explanation=e["explanation"],
-                    cites=list(e.get("cites") or []))
+    import hashlib
+
+    entry = KeyEntry(id=e["id"], text=e["prompt"], kind=e["type"],
+                     options=[(str(o["id"]), o["text"]) for o in e.get("options") or []],
+                     answer=[str(a) for a in e["answer_labels"]], explanation=e["explanation"],
+                     cites=list(e.get("cites") or []))
+    if e["type"] == "matching" and isinstance(e.get("answer"), dict):
+        entry.match_left = [str(k) for k in e["answer"]]
+        entry.match_choices = sorted({str(v) for v in e["answer"].values()} | {str(d) for d in e.get("distractors") or []})
+    if e["type"] == "ordering":
+        # a fixed order that is not the answer (unless chance makes it so for two items)
+        entry.order_items = sorted(entry.answer, key=lambda t: hashlib.sha256(f"{e['id']}:{t}".encode()).hexdigest())
+    return entry
 
 
 def bank_questions(stem: str) -> list[KeyEntry]:

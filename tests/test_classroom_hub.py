@@ -1,0 +1,85 @@
+"""Many learners: nbgitpuller and Binder links, and requirements.txt alone runs every notebook."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import yaml
+
+from sciatica_course.classroom import hub
+from sciatica_course.course import CHAPTERS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _config_repo():
+    cfg = yaml.safe_load((ROOT / "_config.yml").read_text())
+    return cfg["repository"]["url"], cfg["repository"].get("branch", "main")
+
+
+def test_nbgitpuller_link_opens_the_first_chapter_inside_the_cloned_folder():
+    url, branch = _config_repo()
+    link = hub.nbgitpuller_link("https://hub.school.example/", url, branch)
+    u = urlparse(link)
+    assert (u.scheme, u.netloc, u.path) == ("https", "hub.school.example", "/hub/user-redirect/git-pull")
+    q = parse_qs(u.query)
+    folder = url.rstrip("/").split("/")[-1]
+    assert q == {"repo": [url], "branch": [branch], "urlpath": [f"lab/tree/{folder}/notebooks/01-welcome.ipynb"]}
+
+
+def test_binder_link_builds_the_repository_and_opens_a_chapter():
+    url, branch = _config_repo()
+    link = hub.binder_link(url, branch, "notebooks/05-how-massage-might-help.ipynb")
+    u = urlparse(link)
+    owner_repo = urlparse(url).path.strip("/")
+    assert (u.netloc, u.path) == ("mybinder.org", f"/v2/gh/{owner_repo}/{branch}")
+    assert parse_qs(u.query) == {"urlpath": ["lab/tree/notebooks/05-how-massage-might-help.ipynb"]}
+    with pytest.raises(ValueError):
+        hub.binder_link("https://gitlab.example/x/y")
+
+
+def test_hub_page_and_readme_document_both_launches():
+    page = (ROOT / "book" / "teacher" / "hub.md").read_text()
+    readme = (ROOT / "README.md").read_text()
+    url, branch = _config_repo()
+    assert hub.binder_link(url, branch) in page
+    assert "/hub/user-redirect/git-pull?repo=" in page and "hub-link" in page
+    for text in (readme,):
+        assert "nbgitpuller" in text and "mybinder.org" in text
+
+
+@pytest.mark.slow
+def test_requirements_alone_run_every_notebook(tmp_path):
+    """What repo2docker/Binder/a hub image does: a fresh venv from requirements.txt (no Makefile),
+    then every chapter executed with that environment's own kernel."""
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    py = env_dir / "bin" / "python"
+    clean_env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH"}}
+    clean_env["PATH"] = f"{env_dir / 'bin'}:{clean_env.get('PATH', '')}"
+    pip = subprocess.run([str(py), "-m", "pip", "install", "-q", "-r", "requirements.txt"],
+                         cwd=ROOT, capture_output=True, text=True, env=clean_env, timeout=1800)
+    assert pip.returncode == 0, pip.stdout[-2000:] + pip.stderr[-3000:]
+    out = tmp_path / "executed"
+    failures = []
+    for ch in CHAPTERS:
+        nb = ROOT / "notebooks" / f"{ch.stem}.ipynb"
+        run = subprocess.run(
+            [str(env_dir / "bin" / "jupyter"), "nbconvert", "--to", "notebook", "--execute",
+             "--ExecutePreprocessor.timeout=300", "--ExecutePreprocessor.kernel_name=python3",
+             "--output-dir", str(out), str(nb)],
+            cwd=nb.parent, capture_output=True, text=True, env={**clean_env, "HOME": str(tmp_path)}, timeout=900)
+        if run.returncode != 0:
+            failures.append(f"{ch.stem}: {run.stderr[-1500:]}")
+    assert not failures, "\n\n".join(failures)
+    # the kernel really was the fresh environment's: its python imports the course from the checkout
+    probe = subprocess.run([str(py), "-c", "import sys, sciatica_course; print(sys.prefix); print(sciatica_course.__file__)"],
+                           capture_output=True, text=True, env=clean_env)
+    assert str(env_dir) in probe.stdout and str(ROOT) in probe.stdout
+    assert sorted(p.name for p in out.glob("*.ipynb")) == sorted(f"{c.stem}.ipynb" for c in CHAPTERS)
