@@ -172,3 +172,38 @@ def test_cli_with_the_course_banks(tmp_path):
     with (out / "questions.csv").open() as fh:
         row = next(r for r in csv.DictReader(fh) if r["question_id"] == qids[0])
     assert (row["answered"], row["correct"]) == ("1", "1")  # Zoe counted, Yan's chapter left out
+
+
+def test_exports_written_by_the_quiz_itself(tmp_path):
+    """Round trip with the quiz's own export code (JSON and CSV) and the course's real bank."""
+    from sciatica_course.quiz.progress import ProgressStore as Progress
+    from sciatica_course.quiz.schema import load_bank
+
+    stem = "01-welcome"
+    if not (Path(rp.__file__).parents[1] / "data" / "questions" / f"{stem}.yaml").exists():
+        pytest.skip("no bank for 01-welcome yet")
+    bank = load_bank(stem)
+    q1, q2 = bank.questions[0], bank.questions[1]
+    wrong1 = next(o.id for o in q1.options if o.id != q1.answer)
+    # Ana: q1 right, q2 right. Ben: q1 wrong (wrong1), q2 right. Cy (CSV): q1 wrong (wrong1).
+    for name, answers in [("Ana", [(q1, q1.answer, True), (q2, q2.answer, True)]),
+                          ("Ben", [(q1, wrong1, False), (q2, q2.answer, True)]),
+                          ("Cy", [(q1, wrong1, False)])]:
+        prog = Progress(tmp_path / f"{name}-progress.json")
+        prog.learner = name
+        for q, a, ok in answers:
+            prog.record(stem, bank.version, q.id, a, ok, 1)
+        if name == "Cy":
+            prog.write_csv(tmp_path / f"{name}.csv")
+        else:
+            prog.write_json(tmp_path / f"{name}.json")
+    r = rp.build_report([tmp_path / "Ana.json", tmp_path / "Ben.json", tmp_path / "Cy.csv"], rp.current_banks())
+    stats = by_id(r)
+    n = len(bank.questions)
+    assert (stats[(stem, q1.id)].answered, stats[(stem, q1.id)].correct, stats[(stem, q1.id)].percent) == (3, 1, 33.3)
+    assert (stats[(stem, q2.id)].answered, stats[(stem, q2.id)].correct, stats[(stem, q2.id)].percent) == (2, 2, 100.0)
+    assert stats[(stem, q1.id)].wrong == {json.dumps(wrong1): 2}
+    assert [(s.learner, s.score, s.total) for s in r.learners] == [("Ana", 2, n), ("Ben", 1, n), ("Cy", 0, n)]
+    assert [p.field for p in r.problems] == ["banks"]  # only the CSV note: versions not checked
+    label = r.label(stats[(stem, q1.id)], json.dumps(wrong1))
+    assert label == f"{wrong1} ({q1.option(wrong1).text})"

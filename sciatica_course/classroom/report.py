@@ -283,6 +283,10 @@ class ClassReport:
     def label(self, q: QuestionStat, answer_key: str) -> str:
         """The words of an answer: the option's label when the bank has one."""
         value = json.loads(answer_key)
+        if isinstance(value, dict):  # a matching answer: left -> right
+            return "; ".join(f"{k} -> {v}" for k, v in value.items())
+        if isinstance(value, bool):
+            return "true" if value else "false"
         options = self.banks.get(q.chapter, BankInfo("")).options.get(q.qid, {})
         values = value if isinstance(value, list) else [value]
         return "; ".join(f"{v} ({options[str(v)]})" if str(v) in options else str(v) for v in values)
@@ -291,7 +295,7 @@ class ClassReport:
 def _answer_key(value: Any) -> str:
     if isinstance(value, list):
         value = sorted(value, key=str)
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def _name(path: Path) -> str:
