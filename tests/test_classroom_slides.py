@@ -103,7 +103,7 @@ def test_deck_reads_on_a_projector_and_draws_its_figures(deck, chromium):
             const sec = fig.closest('section');
             return Reveal.getIndices(sec);
         }""")
-        page.evaluate(f"Reveal.slide({index['h']}, {index['v']})")
+        page.evaluate(f"Reveal.slide({index['h']}, {index['v'] or 0})")
         page.wait_for_selector(".present .sc-plot.sc-plot-drawn svg.main-svg", timeout=20000)
         box = page.locator(".present .sc-plot").bounding_box()
         assert box["width"] > 600 and box["height"] > 300, box  # figures fill the slide

@@ -130,6 +130,29 @@ def myst_to_markdown(text: str) -> str:
 # Executing and exporting
 
 
+_PLOT_DATA = re.compile(r'(<script type="application/json" class="sc-plot-data">)(.*?)(</script>)', re.DOTALL)
+
+
+def for_projector(html: str, font_size: int = 16) -> str:
+    """A figure's HTML for a slide: larger plot text, and its "figure as text" part folded away
+    (one idea per slide; the presenter can still open it)."""
+    import json
+
+    if isinstance(html, list):
+        html = "".join(html)
+
+    def bigger(m: re.Match) -> str:
+        spec = json.loads(m.group(2).replace("<\\/", "</"))
+        layout = spec.setdefault("layout", {})
+        font = layout.setdefault("font", {})
+        font["size"] = max(font.get("size", 12), font_size)
+        text = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
+        return m.group(1) + text + m.group(3)
+
+    html = _PLOT_DATA.sub(bigger, html)
+    return html.replace('<details class="sc-figure-text" open>', '<details class="sc-figure-text">')
+
+
 def prepared_notebook(stem: str, execute: bool = True, timeout: int = 300):
     """The chapter notebook, executed, with slide metadata and slide-friendly markdown."""
     import nbformat
@@ -149,6 +172,7 @@ def prepared_notebook(stem: str, execute: bool = True, timeout: int = 300):
             if data and "text/html" in data:  # the book's form: no widget manager, no plotly mimetype
                 data.pop(WIDGET_MIME, None)
                 data.pop(PLOTLY_MIME, None)
+                data["text/html"] = for_projector(data["text/html"])
     nb.metadata.pop("widgets", None)
     add_slide_metadata(nb)
     return nb
