@@ -100,7 +100,7 @@ def test_deck_reads_on_a_projector_and_draws_its_figures(deck, chromium):
         # go to the first figure's slide and wait for plotly to draw it
         index = page.evaluate("""() => {
             const fig = document.querySelector('.sc-plot');
-            const sec = fig.closest('section');
+            const sec = fig.closest('.slides > section > section, .slides > section');
             return Reveal.getIndices(sec);
         }""")
         page.evaluate(f"Reveal.slide({index['h']}, {index['v'] or 0})")

@@ -216,7 +216,9 @@ def copy_assets(out: Path) -> None:
 
 def export(stem: str, out: Path = OUT_DIR, execute: bool = True) -> Path:
     nb = prepared_notebook(stem, execute=execute)
-    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": stem}})
+    # the course's own scripts (figures, quizzes), next to the deck like in the book's _static
+    course_js = sorted(f.name for f in STATIC_DIR.glob("*.js") if f.name != "sciatica-figures.js")
+    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": stem}, "course_js": course_js})
     copy_assets(out)
     path = out / f"{stem}.slides.html"
     path.write_text(body, encoding="utf-8")
