@@ -101,7 +101,7 @@ def chapter_page(ch: Chapter, number: int) -> str:
     lines += ["", "## Common misconceptions", ""]
     for m in notes.misconceptions:
         origin = " *(spread by the article this course started from)*" if m.from_article else ""
-        lines += [f"- **Myth:** {m.myth}{origin}", f"  **What the evidence says:** {m.correction}", ""]
+        lines += [f"- **Myth:** {m.myth}{origin}", "", f"  **What the evidence says:** {m.correction}", ""]
     lines += [f"## Activity: {notes.activity_title}", ""]
     if figs:
         lines += ["Figure for this activity (open the chapter to use it interactively):", ""]
