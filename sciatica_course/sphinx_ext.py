@@ -23,6 +23,7 @@ from .errors import CourseDataError
 # CourseDataError on the first problem.
 VALIDATORS: list[str] = [
     "sciatica_course.evidence:load_all",  # study records (data/studies/*.yaml)
+    "sciatica_course.quiz.schema:load_all",  # question banks (data/questions/*.yaml)
 ]
 
 
@@ -40,6 +41,8 @@ def _add_static(app) -> None:
     app.add_css_file("sciatica.css")
     app.add_css_file("sciatica-print.css", media="print")  # clean printed chapters (classroom kit)
     app.add_js_file("sciatica-figures.js", loading_method="defer")
+    app.add_css_file("sciatica-quiz.css")
+    app.add_js_file("sciatica-quiz.js", loading_method="defer")
 
 
 def _copy_plotly(app, exception) -> None:

@@ -1,0 +1,61 @@
+"""The teachers' answer key, generated from the question banks (never typed twice)."""
+
+from __future__ import annotations
+
+from .render import short_citation
+from .schema import load_bank
+
+
+def _entry(q) -> dict:
+    e = {
+        "id": q.id,
+        "type": q.type,
+        "prompt": q.prompt,
+        "text": q.prompt,
+        "objective": q.objective,
+        "options": [],
+        "answer": None,
+        "answer_labels": q.correct_text(),
+        "explanation": q.explanation,
+        "cites": list(q.cite),
+        "sources": [short_citation(k) for k in q.cite],
+    }
+    if q.type in {"single", "multiple"}:
+        e["options"] = [{"id": o.id, "text": o.text} for o in q.options]
+        e["answer"] = q.answer if q.type == "single" else list(q.answer)
+    elif q.type == "truefalse":
+        e["options"] = [{"id": "true", "text": "True"}, {"id": "false", "text": "False"}]
+        e["answer"] = q.answer
+    elif q.type == "numeric":
+        e.update(answer=q.answer, tolerance=q.tolerance, unit=q.unit)
+    elif q.type == "matching":
+        e["answer"] = {p.left: p.right for p in q.pairs}
+        e["distractors"] = list(q.distractors)
+    elif q.type == "ordering":
+        e["answer"] = [i.id for i in q.items]
+    return e
+
+
+def answer_key(stem: str) -> list[dict]:
+    """One dict per question, in bank order: id, type, prompt, options [{id, text}], answer (the
+    stored value), answer_labels (the words of the right answer), explanation, objective, cites."""
+    return [_entry(q) for q in load_bank(stem).questions]
+
+
+def answer_key_markdown(stem: str, heading: str = "##") -> str:
+    """The key as MyST markdown (citations as {cite:p} roles, so the book links them)."""
+    bank = load_bank(stem)
+    out = [f"{heading} Answer key: {stem}", ""]
+    for n, e in enumerate(answer_key(stem), 1):
+        out.append(f"{n}. **{e['prompt']}** (`{e['id']}`, {e['type']})")
+        out.append("")
+        out.append(f"   Answer: {'; '.join(e['answer_labels'])}")
+        out.append("")
+        out.append(f"   Why: {e['explanation']}")
+        if e["cites"]:
+            out.append(f"   {{cite:p}}`{','.join(e['cites'])}`")
+        out.append("")
+        out.append(f"   Objective: {e['objective']}")
+        out.append("")
+    out.append(f"Bank version `{bank.version}`.")
+    return "\n".join(out) + "\n"

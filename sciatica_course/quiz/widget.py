@@ -1,0 +1,267 @@
+"""The JupyterLab form of a quiz: ipywidgets with Check, feedback, Try again and a running score.
+
+Every control is a native input with a visible label (so it is reachable with Tab and operable
+with the keyboard); feedback starts with a text marker and an icon, so colour is never the only
+signal. Grading is done by :mod:`.grading`; answers are saved by :mod:`.progress`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from ..display import esc
+from .grading import CORRECT, INVALID, Result, grade
+from .progress import ProgressStore, results_csv
+from .render import HINTS, sources_line
+from .schema import Bank
+
+MARKS = {
+    CORRECT: ("✔", "Correct", "sc-fb-correct"),
+    "wrong": ("✘", "Not quite", "sc-fb-wrong"),
+    INVALID: ("⚠", "Check your answer", "sc-fb-invalid"),
+}
+_COLOURS = {CORRECT: "#0b6e2f", "wrong": "#a3261a", INVALID: "#7a4b00"}
+_WIDE = {"description_width": "initial"}
+
+
+def feedback_html(q, result: Result) -> str:
+    icon, word, cls = MARKS[result.status]
+    msg = result.message
+    if msg.lower().startswith(word.lower()):
+        msg = msg[len(word):].lstrip(".: ")
+    parts = [
+        f'<p class="{cls}" style="border-left:4px solid {_COLOURS[result.status]};padding-left:.5em;margin:.25em 0">'
+        f'<span aria-hidden="true">{icon}</span> <strong>{word}.</strong> {esc(msg)}</p>'
+    ]
+    if result.status != INVALID:
+        parts += [f"<p style='margin:.25em 0'>{esc(f)}</p>" for f in result.feedback]
+        parts.append(f"<p style='margin:.25em 0'><em>Explanation:</em> {esc(q.explanation)}</p>")
+        src = sources_line(q)
+        if src:
+            parts.append(f"<p style='margin:.25em 0'><small>{esc(src)}</small></p>")
+    return "".join(parts)
+
+
+class QuestionWidget:
+    def __init__(self, quiz: "QuizWidget", q, n: int, total: int):
+        self.quiz, self.q = quiz, q
+        self.attempts = 0
+        self.last: Result | None = None
+        prompt = w.HTML(
+            f"<p style='margin:.5em 0 .25em'><strong>Question {n} of {total}.</strong> {esc(q.prompt)} "
+            f"<em>{HINTS[q.type]}</em></p>"
+        )
+        self.inputs = self._inputs()
+        self.check = w.Button(description="Check", button_style="primary", tooltip=f"Check your answer to question {n}")
+        self.retry = w.Button(description="Try again", tooltip=f"Clear question {n} and answer again")
+        self.retry.layout.display = "none"
+        self.feedback = w.HTML(value="")
+        self.check.on_click(lambda _b: self.on_check())
+        self.retry.on_click(lambda _b: self.on_retry())
+        self.box = w.VBox(
+            [prompt, self.inputs, w.HBox([self.check, self.retry]), self.feedback],
+            layout=w.Layout(border="1px solid #bbb", padding="4px 10px", margin="6px 0"),
+        )
+
+    # ------------------------------------------------------------------ inputs per type
+    def _inputs(self):
+        q = self.q
+        if q.type in {"single", "truefalse"}:
+            opts = [(o.text, o.id) for o in q.options] if q.type == "single" else [("True", True), ("False", False)]
+            self.control = w.RadioButtons(options=opts, value=None, description="Answer:", style=_WIDE,
+                                          layout=w.Layout(width="auto"))
+            return self.control
+        if q.type == "multiple":
+            self.control = [w.Checkbox(value=False, description=o.text, indent=False, layout=w.Layout(width="auto"))
+                            for o in q.options]
+            return w.VBox(self.control)
+        if q.type == "numeric":
+            label = f"Your answer ({q.unit}):" if q.unit else "Your answer:"
+            self.control = w.Text(value="", description=label, placeholder="a number", style=_WIDE)
+            return self.control
+        if q.type == "matching":
+            choices = [("Choose…", None)] + [(c, c) for c in q.choices()]
+            self.control = {p.left: w.Dropdown(options=choices, value=None, description=p.left, style=_WIDE,
+                                               layout=w.Layout(width="auto"))
+                            for p in q.pairs}
+            return w.VBox(list(self.control.values()))
+        if q.type == "ordering":
+            places = [("Place…", None)] + [(str(k), k) for k in range(1, len(q.items) + 1)]
+            self.control = {i.id: w.Dropdown(options=places, value=None, description=i.text, style=_WIDE,
+                                             layout=w.Layout(width="auto"))
+                            for i in q.shown_order(f"{self.quiz.bank.stem}:{q.id}")}
+            return w.VBox(list(self.control.values()))
+        raise ValueError(q.type)  # pragma: no cover
+
+    def answer(self) -> Any:
+        q = self.q
+        if q.type in {"single", "truefalse", "numeric"}:
+            return self.control.value
+        if q.type == "multiple":
+            return [o.id for o, cb in zip(q.options, self.control) if cb.value]
+        if q.type == "matching":
+            return {left: dd.value for left, dd in self.control.items() if dd.value is not None}
+        if q.type == "ordering":
+            return {iid: dd.value for iid, dd in self.control.items()}
+        raise ValueError(q.type)  # pragma: no cover
+
+    def set_answer(self, value: Any) -> None:
+        q = self.q
+        try:
+            if q.type in {"single", "truefalse"}:
+                self.control.value = value
+            elif q.type == "numeric":
+                self.control.value = f"{value:g}" if isinstance(value, (int, float)) else str(value)
+            elif q.type == "multiple":
+                for o, cb in zip(q.options, self.control):
+                    cb.value = o.id in (value or [])
+            elif q.type == "matching":
+                for left, dd in self.control.items():
+                    dd.value = value.get(left)
+            elif q.type == "ordering":
+                for place, iid in enumerate(value, 1):
+                    self.control[iid].value = place
+        except (KeyError, TypeError, ValueError, w.TraitError):
+            self.clear()  # a saved answer that no longer fits the question: start afresh
+
+    def clear(self) -> None:
+        q = self.q
+        if q.type in {"single", "truefalse"}:
+            self.control.value = None
+        elif q.type == "numeric":
+            self.control.value = ""
+        elif q.type == "multiple":
+            for cb in self.control:
+                cb.value = False
+        else:
+            for dd in self.control.values():
+                dd.value = None
+
+    # ------------------------------------------------------------------ actions
+    def on_check(self) -> Result:
+        result = grade(self.q, self.answer())
+        if result.counts:
+            self.attempts += 1
+            self.last = result
+            self.quiz.save(self.q.id, result, self.attempts)
+            self.retry.layout.display = None
+        self.feedback.value = feedback_html(self.q, result)
+        self.quiz.update_score()
+        return result
+
+    def on_retry(self) -> None:
+        self.clear()
+        self.feedback.value = ""
+        self.retry.layout.display = "none"
+
+    def restore(self, saved: dict) -> None:
+        self.attempts = int(saved.get("attempts", 0))
+        self.set_answer(saved.get("answer"))
+        result = grade(self.q, saved.get("answer"))
+        if result.counts:
+            self.last = result
+            self.feedback.value = "<p><small>Your saved answer:</small></p>" + feedback_html(self.q, result)
+            self.retry.layout.display = None
+
+
+class QuizWidget:
+    """The whole quiz for one chapter (``.box`` is the widget to display)."""
+
+    def __init__(self, bank: Bank, store: ProgressStore | None = None):
+        self.bank = bank
+        self.store = store or ProgressStore()
+        total = len(bank.questions)
+        self.questions = [QuestionWidget(self, q, n, total) for n, q in enumerate(bank.questions, 1)]
+        self.score = w.HTML()
+        self.status = w.HTML()
+        saved: dict = {}
+        try:
+            saved = self.store.chapter(bank.stem, bank.version)
+            learner = self.store.learner
+        except OSError as exc:
+            self.store.notices.append(f"Your progress file cannot be read ({exc}); answers will not be saved.")
+            learner = ""
+        for qw in self.questions:
+            if qw.q.id in saved:
+                qw.restore(saved[qw.q.id])
+        self.learner = w.Text(value=learner, description="Your name or learner ID:", style=_WIDE)
+        export_json = w.Button(description="Export results (JSON)", tooltip="Save your results for your teacher")
+        export_csv = w.Button(description="Export results (CSV)", tooltip="Save your results as a spreadsheet file")
+        reset = w.Button(description="Reset this quiz", button_style="warning", tooltip="Forget your answers to this quiz")
+        export_json.on_click(lambda _b: self.export("json"))
+        export_csv.on_click(lambda _b: self.export("csv"))
+        reset.on_click(lambda _b: self.reset())
+        self.update_score()
+        self.show_notices()
+        self.box = w.VBox(
+            [w.HTML(f"<p><strong>{esc(bank.title)}</strong>: {total} questions.</p>"), self.score]
+            + [qw.box for qw in self.questions]
+            + [w.VBox([self.learner, w.HBox([export_json, export_csv, reset]), self.status])]
+        )
+
+    # ------------------------------------------------------------------ state
+    def score_value(self) -> int:
+        return sum(1 for qw in self.questions if qw.last is not None and qw.last.correct)
+
+    def update_score(self) -> None:
+        answered = sum(1 for qw in self.questions if qw.last is not None)
+        self.score.value = (
+            f"<p><strong>Score: {self.score_value()} of {len(self.questions)} correct</strong> "
+            f"({answered} answered).</p>"
+        )
+
+    def show_notices(self) -> None:
+        if self.store.notices:
+            self.status.value = "".join(f"<p role='alert'><span aria-hidden='true'>⚠</span> {esc(n)}</p>"
+                                        for n in self.store.notices)
+            self.store.notices.clear()
+
+    def save(self, qid: str, result: Result, attempts: int) -> None:
+        try:
+            self.store.record(self.bank.stem, self.bank.version, qid, result.answer, result.correct, attempts)
+        except OSError as exc:
+            self.store.notices.append(f"Your answer could not be saved ({exc.strerror or exc}).")
+        self.show_notices()
+
+    def reset(self) -> None:
+        try:
+            self.store.reset(self.bank.stem)
+        except OSError as exc:
+            self.store.notices.append(f"Could not reset the saved answers ({exc.strerror or exc}).")
+        for qw in self.questions:
+            qw.on_retry()
+            qw.attempts, qw.last = 0, None
+        self.update_score()
+        self.status.value = "<p>This quiz was reset. Your other chapters are kept.</p>"
+        self.show_notices()
+
+    def export(self, fmt: str, folder: Path | None = None) -> Path | None:
+        """Write the learner's results (every chapter) to a file and offer a download link."""
+        name = self.learner.value.strip()
+        try:
+            if name:
+                self.store.learner = name
+            results = self.store.export_results(name or None)
+            slug = re.sub(r"[^A-Za-z0-9_-]+", "-", results["learner"]).strip("-") or "learner"
+            folder = folder or Path.home() / "sciatica-course-results"
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"sciatica-results-{slug}.{fmt}"
+            text = results_csv(results) if fmt == "csv" else json.dumps(results, ensure_ascii=False, indent=1)
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            self.status.value = f"<p role='alert'><span aria-hidden='true'>⚠</span> Could not export: {esc(exc)}</p>"
+            return None
+        mime = "text/csv" if fmt == "csv" else "application/json"
+        href = f"data:{mime};base64,{base64.b64encode(text.encode('utf-8')).decode('ascii')}"
+        self.status.value = (
+            f"<p>Saved <code>{esc(path)}</code>. "
+            f'<a download="{esc(path.name)}" href="{href}">Download {esc(path.name)}</a> and hand it to your teacher.</p>'
+        )
+        self.show_notices()
+        return path
