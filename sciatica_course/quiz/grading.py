@@ -47,6 +47,7 @@ def _invalid(message: str) -> Result:
     return Result(INVALID, message)
 
 
+_GROUPED = re.compile(r"^[+-]?\d{1,3}([ \u00a0\u202f]\d{3})+([.,]\d+)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
 
@@ -58,11 +59,11 @@ def parse_number(text: Any, unit: str = "") -> float | None:
         return float(text) if math.isfinite(text) else None
     if not isinstance(text, str):
         return None
-    s = text.strip().replace("\u2212", "-").replace(" ", "").replace("\u00a0", "")
-    if unit:
-        u = unit.replace(" ", "")
-        if s.lower().endswith(u.lower()):
-            s = s[: -len(u)]
+    s = text.strip().replace("\u2212", "-")
+    if unit and s.lower().endswith(unit.lower()):
+        s = s[: -len(unit)].rstrip()
+    if _GROUPED.match(s):  # "1 000" (thousands in groups of three)
+        s = re.sub(r"[ \u00a0\u202f]", "", s)
     if not _NUMBER.match(s):
         return None
     value = float(s.replace(",", "."))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import unicodedata
 from functools import lru_cache
 
 from ..data import BIB_FILE
@@ -38,8 +39,14 @@ def _bib(mtime: float) -> dict[str, dict[str, str]]:
     return out
 
 
+_ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303"}
+
+
 def _clean(text: str) -> str:
-    text = re.sub(r"\\['\"`^~]\{?(\w)\}?", r"\1", text)  # {\'e} -> e (accents dropped; fine for a label)
+    """Plain text from a BibTeX field ({\\'e} -> é, braces dropped)."""
+    text = re.sub(
+        r"\\(['\"`^~])\{?(\w)\}?", lambda m: unicodedata.normalize("NFC", m.group(2) + _ACCENTS[m.group(1)]), text
+    )
     text = text.replace("{\\o}", "ø").replace("\\o", "ø")
     return re.sub(r"[{}]", "", text).replace("--", "–").strip()
 

@@ -118,7 +118,7 @@ def _check_options(options: list[Option]) -> None:
 class Single(_Question):
     type: Literal["single"]
     options: list[Option]
-    answer: Ident
+    answer: NonEmpty
 
     @model_validator(mode="after")
     def _check(self):
@@ -137,7 +137,7 @@ class Single(_Question):
 class Multiple(_Question):
     type: Literal["multiple"]
     options: list[Option]
-    answer: list[Ident]
+    answer: list[NonEmpty]
 
     @field_validator("answer", mode="before")
     @classmethod

@@ -101,11 +101,9 @@
   function parseNumber(text, unit) {
     if (typeof text === "number") return isFinite(text) ? text : null;
     if (typeof text !== "string") return null;
-    var s = text.trim().replace(/\u2212/g, "-").replace(/[\s\u00a0]/g, "");
-    if (unit) {
-      var u = unit.replace(/\s/g, "");
-      if (s.toLowerCase().slice(-u.length) === u.toLowerCase()) s = s.slice(0, s.length - u.length);
-    }
+    var s = text.trim().replace(/\u2212/g, "-");
+    if (unit && s.toLowerCase().slice(-unit.length) === unit.toLowerCase()) s = s.slice(0, s.length - unit.length).trim();
+    if (/^[+-]?\d{1,3}([ \u00a0\u202f]\d{3})+([.,]\d+)?$/.test(s)) s = s.replace(/[ \u00a0\u202f]/g, "");
     if (!/^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$/.test(s)) return null;
     var v = parseFloat(s.replace(",", "."));
     return isFinite(v) ? v : null;
