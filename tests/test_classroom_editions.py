@@ -26,8 +26,12 @@ TEXT_SUFFIXES = {".html", ".js", ".json", ".txt", ".ipynb", ".md", ".css", ".xml
 _ROLE = re.compile(r"\{[a-z:]+\}`[^`]*`")
 
 
+_SMART = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
+
+
 def _norm(text: str) -> str:
-    return " ".join(html.unescape(text).replace("\\n", " ").split())
+    """Whitespace collapsed, entities decoded, Sphinx's smart quotes made plain (both sides)."""
+    return " ".join(html.unescape(text).replace("\\n", " ").translate(_SMART).split())
 
 
 def _fragments(text: str, size: int = 45) -> list[str]:
