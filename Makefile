@@ -42,11 +42,17 @@ book: setup
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
 	@echo "Serve it with:  make serve   (then open http://127.0.0.1:$(PORT))"
 
+# The run's time is kept in .venv/last-make-test; `make bench` prints it.
 test: setup chromium
-	$(BIN)/python -m pytest --nbval-lax tests notebooks
+	@start=$$(date +%s); $(BIN)/python -m pytest --nbval-lax tests notebooks; rc=$$?; \
+	  secs=$$(( $$(date +%s) - start )); echo "make test: $$secs s (exit $$rc)"; \
+	  echo "$$secs $$(date -u +%Y-%m-%dT%H:%MZ) exit=$$rc" > $(VENV)/last-make-test; exit $$rc
 
+# JupyterLab on this machine only (127.0.0.1). tests/test_browser_lab.py runs this same target,
+# adding its own token, port and temporary settings folders through LAB_OPTS.
+LAB_OPTS ?=
 lab: setup
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=. notebooks/01-welcome.ipynb
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=. $(LAB_OPTS) notebooks/01-welcome.ipynb
 
 serve:
 	@test -f _build/html/index.html || { echo "No book yet: run 'make book' first"; exit 1; }
@@ -67,6 +73,21 @@ handouts: setup chromium
 slides: setup
 	$(BIN)/python -m sciatica_course slides --out _build/slides
 	@echo "Open $(CURDIR)/_build/slides/<chapter>.slides.html (F: full screen, S: speaker view)"
+
+# Lighthouse comes from the npm registry, pinned in bench/package-lock.json, into bench/node_modules.
+LIGHTHOUSE := bench/node_modules/.bin/lighthouse
+$(LIGHTHOUSE): bench/package.json bench/package-lock.json
+	@command -v npm >/dev/null || { \
+	  echo "Installing Debian's nodejs and npm for Lighthouse..."; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
+	cd bench && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Page weight (cold/warm), Lighthouse per page, cold build and rebuild times; writes
+# bench/results.md. BENCH_ARGS=--run-tests also times a full `make test`.
+BENCH_ARGS ?=
+bench: setup chromium $(LIGHTHOUSE)
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf _build
