@@ -14,6 +14,7 @@ import base64
 import os
 import re
 import shutil
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -131,7 +132,19 @@ def figure_svg(name: str) -> tuple[str, str, str]:
     f = fig.fig
     width = 900
     height = int(f.layout.height or 450)
-    svg = f.to_image(format="svg", width=width, height=height).decode("utf-8")
+    for attempt in range(3):  # the headless browser behind kaleido can drop a call under load
+        try:
+            with warnings.catch_warnings():  # "kopts ignored when using a server": expected
+                warnings.simplefilter("ignore", UserWarning)
+                svg = f.to_image(format="svg", width=width, height=height).decode("utf-8")
+            break
+        except Exception as exc:  # noqa: BLE001 - retried, then reported by name
+            last = exc
+    else:
+        from ..errors import CourseDataError
+
+        raise CourseDataError("sciatica_course/figures.py", name, None,
+                              f"could not be drawn as a static image ({type(last).__name__}: {last})")
     return svg, fig.caption, fig.summary
 
 
@@ -254,11 +267,18 @@ def render_pdfs(jobs: list[tuple[Path, Path]]) -> None:
 def build(stems: list[str], out: Path = OUT_DIR, with_figures: bool = True) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     jobs = []
-    for stem in stems:
-        for kind, html in (("student", student_html(stem, with_figures)), ("key", key_html(stem))):
-            h = out / f"{stem}-{kind}.html"
-            h.write_text(html, encoding="utf-8")
-            jobs.append((h, out / f"{stem}-{kind}.pdf"))
+    os.environ.setdefault("BROWSER_PATH", CHROMIUM)
+    import kaleido
+
+    kaleido.start_sync_server(silence_warnings=True)  # one browser for every figure
+    try:
+        for stem in stems:
+            for kind, html in (("student", student_html(stem, with_figures)), ("key", key_html(stem))):
+                h = out / f"{stem}-{kind}.html"
+                h.write_text(html, encoding="utf-8")
+                jobs.append((h, out / f"{stem}-{kind}.pdf"))
+    finally:
+        kaleido.stop_sync_server(silence_warnings=True)
     render_pdfs(jobs)
     return [pdf for _, pdf in jobs]
 
