@@ -51,8 +51,10 @@ test: setup chromium
 # JupyterLab on this machine only (127.0.0.1). tests/test_browser_lab.py runs this same target,
 # adding its own token, port and temporary settings folders through LAB_OPTS.
 LAB_OPTS ?=
+# Jupyter refuses to run as root (CI, containers) unless told to.
+ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 lab: setup
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=. $(LAB_OPTS) notebooks/01-welcome.ipynb
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=. $(ALLOW_ROOT) $(LAB_OPTS) notebooks/01-welcome.ipynb
 
 serve:
 	@test -f _build/html/index.html || { echo "No book yet: run 'make book' first"; exit 1; }

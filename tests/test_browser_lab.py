@@ -1,0 +1,168 @@
+"""`make lab` gives a learner a working course: JupyterLab in a real browser (issue 6).
+
+The test runs the Makefile's own `lab` target (so it checks the command a learner types), adding
+through LAB_OPTS only what a test needs: its own token and port, no browser window, and
+JupyterLab's settings, workspaces, runtime files, IPython profile and quiz progress in a temporary
+folder, with autosave off, so nothing is left behind (the test checks the notebook is unchanged).
+In Chromium (every host but 127.0.0.1 blocked) it opens a chapter with a quiz and a figure, runs
+all cells, answers a quiz question through the widget and reads its feedback, sees the plotly
+figure drawn, and finds no error output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from browser import PageLog, _free_port, new_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+ROOT = Path(__file__).resolve().parents[1]
+STAMP = ".venv/.installed"  # `make -o` keeps `make lab` from re-running the set-up here
+
+
+def chapter_with_quiz_and_figure() -> Path:
+    from test_structure import toc_files
+
+    for f in toc_files():
+        nb = ROOT / f"{f}.ipynb"
+        if not nb.is_file():
+            continue
+        src = "\n".join("".join(c["source"]) for c in json.loads(nb.read_text())["cells"] if c["cell_type"] == "code")
+        if "quiz(" in src and "figures." in src:
+            return nb
+    pytest.fail("no chapter in the TOC has both a quiz and a figure")
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("lab")
+    settings = tmp / "settings"
+    # Autosave off: running the cells must not write outputs into the course notebooks.
+    docmanager = settings / "@jupyterlab" / "docmanager-extension"
+    docmanager.mkdir(parents=True)
+    (docmanager / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
+    # Checkpoints JupyterLab makes when it opens a notebook go here, not beside the notebook.
+    (tmp / "checkpoints" / "notebooks").mkdir(parents=True)
+    token, port = secrets.token_hex(16), _free_port()
+    opts = " ".join([
+        "--no-browser",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--LabApp.user_settings_dir={settings}",
+        f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
+        f"--FileCheckpoints.root_dir={tmp / 'checkpoints'}",
+        "--LabApp.expose_app_in_browser=True",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ])
+    env = {
+        **os.environ,
+        "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
+        "JUPYTER_CONFIG_DIR": str(tmp / "config"),
+        "IPYTHONDIR": str(tmp / "ipython"),
+        "SCIATICA_PROGRESS": str(tmp / "progress.json"),
+    }
+    log = (tmp / "lab.log").open("w")
+    proc = subprocess.Popen(["make", "-s", "-o", STAMP, "lab", f"LAB_OPTS={opts}"], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.time() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}api/status?token={token}", timeout=5) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                pytest.fail("`make lab` did not start JupyterLab:\n" + (tmp / "lab.log").read_text()[-3000:])
+            time.sleep(0.5)
+        yield {"base": base, "token": token, "log": tmp / "lab.log", "tmp": tmp}
+    finally:
+        # Stop the server (and its kernels) started above: its own process group, by id.
+        try:
+            os.killpg(proc.pid, signal.SIGINT)
+            proc.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait(timeout=10)
+        log.close()
+
+
+def test_make_lab_runs_a_chapter_with_quiz_and_figure(lab, chromium):
+    nb = chapter_with_quiz_and_figure()
+    rel = nb.relative_to(ROOT).as_posix()
+    before = nb.read_bytes()
+    checkpoints = nb.parent / ".ipynb_checkpoints"
+    had_checkpoints = checkpoints.exists()
+
+    log = PageLog()
+    page = new_page(chromium, log, viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{lab['base']}lab/tree/{rel}?token={lab['token']}", wait_until="domcontentloaded")
+        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
+        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+        # Wait for the kernel, then run every cell with JupyterLab's own command.
+        page.wait_for_function(
+            """() => { const w = window.jupyterapp.shell.currentWidget;
+                       const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+                       return k && k.status === 'idle'; }""",
+            timeout=90_000,
+        )
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        # Done when every code cell has an execution count and the kernel is idle again.
+        page.wait_for_function(
+            """() => { const prompts = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')];
+                       const w = window.jupyterapp.shell.currentWidget;
+                       return prompts.length && prompts.every(p => /\\[\\d+\\]/.test(p.textContent))
+                              && w.sessionContext.session.kernel.status === 'idle'; }""",
+            timeout=180_000,
+        )
+
+        # No error output anywhere (tracebacks and stderr).
+        errors = page.locator(
+            '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], .jp-OutputArea-output.jp-mod-error'
+        )
+        assert errors.count() == 0, errors.first.inner_text()[:2000]
+
+        # The plotly figure is drawn by JupyterLab's plotly renderer.
+        plot = page.locator(".jp-NotebookPanel .js-plotly-plot").first
+        plot.scroll_into_view_if_needed()
+        page.wait_for_selector(".jp-NotebookPanel .js-plotly-plot svg.main-svg", timeout=60_000)
+
+        # The quiz is a live widget: choose an answer, press Check, read the feedback.
+        radio = page.locator(".jp-NotebookPanel .widget-radio-box input[type=radio]").first
+        radio.scroll_into_view_if_needed()
+        radio.check()
+        box = radio.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
+        box.get_by_role("button", name="Check").click()
+        feedback = box.locator(".widget-html-content", has_text="Explanation:")
+        feedback.wait_for(timeout=30_000)
+        text = feedback.inner_text()
+        assert "Correct." in text or "Not quite." in text, text
+        score = page.locator(".jp-NotebookPanel .widget-html-content, .jp-NotebookPanel .widget-label",
+                             has_text="1 answered")
+        assert score.count() >= 1, "the quiz score did not count the answer"
+    finally:
+        page.context.close()
+    assert not log.blocked, f"JupyterLab requested other hosts: {log.blocked}"
+    assert not log.page_errors, log.page_errors
+    # The course is left as it was: the notebook unchanged and no checkpoint folder created.
+    assert nb.read_bytes() == before, f"{rel} was modified by the test run"
+    assert checkpoints.exists() == had_checkpoints, f"{checkpoints} was created"
+    # The quiz answer was saved to the progress file the test chose (not the learner's home).
+    assert (lab["tmp"] / "progress.json").is_file()
