@@ -128,8 +128,11 @@ def plain(text: str, cited: list[str] | None = None) -> str:
 def figure_svg(name: str) -> tuple[str, str, str]:
     """(svg text, caption, text alternative) for ``figures.<name>()``, drawn by kaleido."""
     os.environ.setdefault("BROWSER_PATH", CHROMIUM)  # kaleido's Chrome: Debian's chromium
+    import plotly.graph_objects as go
+
     fig = sources.figure(name)
-    f = fig.fig
+    f = go.Figure(fig.fig)  # a copy: on paper, plotly's buttons and sliders do nothing
+    f.update_layout(updatemenus=[], sliders=[])
     width = 900
     height = int(f.layout.height or 450)
     for attempt in range(3):  # the headless browser behind kaleido can drop a call under load
