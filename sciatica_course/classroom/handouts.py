@@ -132,7 +132,7 @@ def figure_svg(name: str) -> tuple[str, str, str]:
 
     fig = sources.figure(name)
     f = go.Figure(fig.fig)  # a copy: on paper, plotly's buttons and sliders do nothing
-    f.update_layout(updatemenus=[], sliders=[])
+    f.layout.updatemenus, f.layout.sliders = (), ()
     width = 900
     height = int(f.layout.height or 450)
     for attempt in range(3):  # the headless browser behind kaleido can drop a call under load
