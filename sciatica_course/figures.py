@@ -180,11 +180,12 @@ def sciatica_prevalence() -> CourseFigure:
     fig.update_xaxes(title_text="Number of studies", range=[0, total + 1], row=2, col=1)
     fig.update_yaxes(showticklabels=False, row=2, col=1)
     summary = (f"Across {total} studies, estimates of how many people have sciatica ranged from {_fmt(lo)}% "
-               f"to {_fmt(hi)}%. Only {n_clin} of the {total} studies examined people clinically; the others "
-               "counted sciatica without an examination, and the studies did not share one definition.")
-    caption = (_source(rng) + " Why the estimates differ: studies defined sciatica in different ways and "
-               f"found it in different ways (only {n_clin} of {total} used a clinical assessment; the other "
-               f"{other}, the course's subtraction, did not examine people, for example relying on what they reported).")
+               f"to {_fmt(hi)}%. Only {n_clin} of the {total} studies used a clinical assessment, one reason the "
+               "estimates are so far apart.")
+    caption = (_source(rng) + " Why the estimates differ (the course's reading): studies this far apart are not "
+               "counting quite the same thing. They can define sciatica differently, and they found it in "
+               f"different ways: only {n_clin} of {total} used a clinical assessment; the other {other} (the course's "
+               "subtraction) did not, relying instead on methods such as what people reported.")
     rows = [["Lowest estimate", f"{_fmt(lo)}%"], ["Highest estimate", f"{_fmt(hi)}%"],
             ["Studies in the review", str(total)], ["Studies using clinical assessment", str(n_clin)]]
     return CourseFigure("sciatica_prevalence", fig, summary, caption, ["Quantity", "Value"], rows)
@@ -248,7 +249,7 @@ def anatomy_explorer() -> CourseFigure:
     ))
     fig.add_trace(go.Scatter(x=[_DIVISION[0], 5.9, 6.0], y=[_DIVISION[1], 3.0, 0.6], mode="lines+text",
                              line={"color": BLACK, "width": 4}, text=["", "", "tibial"], textposition="middle right",
-                             **_hover(["", "Tibial nerve", "Tibial nerve (continues down the back of the leg)"])))
+                             **_hover(["", "Tibial nerve", "Tibial nerve"])))
     fig.add_trace(go.Scatter(x=[_DIVISION[0], 7.2, 8.0], y=[_DIVISION[1], 3.6, 2.4], mode="lines+text",
                              line={"color": BLACK, "width": 4, "dash": "dash"}, text=["", "", "common fibular"],
                              textposition="middle right",
@@ -374,7 +375,7 @@ def _panel(text: str, x: float, y: float, width: int = 34) -> dict:
 
 
 def cortisol_and_neurotransmitters() -> CourseFigure:
-    """Field 2005's uncontrolled average changes beside the controlled evidence (Moyer 2004)."""
+    """Field 2005's uncontrolled average changes beside the pooled evidence (Moyer 2004)."""
     ds = dataset()
     recs = [ds.plotted("field2005", k) for k in ("cortisol", "serotonin", "dopamine")]
     moyer = ds.plotted("moyer2004", "cortisol-single")
@@ -396,11 +397,11 @@ def cortisol_and_neurotransmitters() -> CourseFigure:
     fig.update_yaxes(title_text="Average change after massage (%)", range=[-45, 45], zeroline=True, zerolinewidth=2)
     fig.update_xaxes(title_text="Field et al. 2005: average change (%)")
     fig.add_annotation(_panel(
-        f"<b>Controlled evidence</b><br>{_wrap(moyer.short_cite + f', meta-analysis of {int(moyer_n.value.value)} studies:', 30)}"
+        f"<b>Pooled evidence</b><br>{_wrap(moyer.short_cite + f', meta-analysis of {int(moyer_n.value.value)} studies:', 30)}"
         f"<br>{_wrap(moyer.value.text, 30)}", 0.62, 0.98))
     summary = (f"Field and colleagues averaged their own studies and reported cortisol {_fmt(values[0])}%, serotonin "
                f"+{_fmt(values[1])}% and dopamine +{_fmt(values[2])}% after massage, without a pooled comparison "
-               f"with controls. A meta-analysis of {int(moyer_n.value.value)} controlled studies found that single "
+               f"with controls. A meta-analysis of {int(moyer_n.value.value)} studies found that single "
                "massage sessions did not reduce cortisol.")
     caption = (_source(*recs[:1], moyer) + " Bars (hatched): unweighted averages from the authors' own laboratory, "
                "not compared with control groups. ")
@@ -412,7 +413,8 @@ def cortisol_and_neurotransmitters() -> CourseFigure:
                     "numbers are not shown.")
     rows = [[f"{r.outcome}", f"{'+' if v > 0 else ''}{_fmt(v)}%", r.short_cite, "uncontrolled average"]
             for r, v in zip(recs, values)]
-    rows.append(["cortisol", "not reduced by single sessions", moyer.short_cite, "controlled studies (meta-analysis)"])
+    rows.append(["cortisol", "not reduced by single sessions", moyer.short_cite,
+                 f"meta-analysis of {int(moyer_n.value.value)} studies"])
     return CourseFigure("cortisol_and_neurotransmitters", fig, summary, caption,
                         ["Measure", "Finding", "Source", "Kind of evidence"], rows)
 
@@ -544,10 +546,10 @@ def cherkin_2011() -> CourseFigure:
     r0 = recs_all[0]
     summary = ("At 10 weeks both relaxation and structural massage scored lower (better) than usual care on "
                "function (RDQ) and symptom bothersomeness; the average differences were around the size the "
-               "authors had set in advance as clinically meaningful.")
+               "authors considered clinically meaningful.")
     caption = (_source(r0) + f" Adjusted mean differences (massage minus usual care) with 95% confidence intervals; "
                f"n = {r0.n['relaxation']} relaxation, {r0.n['structural']} structural, {r0.n['usual_care']} usual care. "
-               "Dashed line: the smallest difference the authors set in advance as clinically meaningful "
+               "Dashed line: the smallest difference the authors considered clinically meaningful "
                "(2 RDQ points; 1.5 bothersomeness points). Participants were not blinded.")
     return CourseFigure("cherkin_2011", fig, summary, caption,
                         ["Outcome", "Massage type", "Difference (points)", "95% CI", "Meaningful threshold"], rows)
@@ -585,8 +587,8 @@ def furlan_2015() -> CourseFigure:
     fig.update_yaxes(autorange="reversed", title_text="Comparison")
     summary = (f"Massage reduced pain more than an inactive control in the one small trial of acute low back pain "
                f"(SMD {_fmt(recs[0].value.estimate)}), and slightly more than active treatments in sub-acute and chronic "
-               f"pain (SMD {_fmt(recs[1].value.estimate)} short term, {_fmt(recs[2].value.estimate)} long term), "
-               "with very low certainty.")
+               f"pain (SMD {_fmt(recs[1].value.estimate)} short term, {_fmt(recs[2].value.estimate)} long term; "
+               "very low certainty).")
     caption = (_source(recs[1], recs[0]).replace("Summary of findings table 2, ", "Summary of findings table 2 and ")
                + " Squares: pooled standardised mean differences; lines: 95% confidence intervals. "
                f"{len(left_out)} further pooled results (massage vs inactive controls in sub-acute/chronic pain, and "
