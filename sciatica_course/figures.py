@@ -86,7 +86,7 @@ def _button_menu(buttons: list[dict], label: str) -> dict:
         "xanchor": "left",
         "y": 1.03,
         "yanchor": "bottom",
-        "pad": {"t": 0, "b": 0},
+        "pad": {"t": 0, "b": 24},  # clear of annotations along the top of the plot
         "showactive": True,
         "name": label,
         "bgcolor": "#f2f2f2",
@@ -150,11 +150,11 @@ def sciatica_prevalence() -> CourseFigure:
     clinical = ds.plotted("konstantinou2008", "clinical-assessment")
     lo, hi = rng.value.low, rng.value.high
     total, n_clin = int(n_studies.value.value), int(clinical.value.value)
-    fig = make_subplots(rows=2, cols=1, row_heights=[0.45, 0.55], vertical_spacing=0.3,
+    fig = make_subplots(rows=2, cols=1, row_heights=[0.45, 0.55], vertical_spacing=0.36,
                         subplot_titles=("Lowest and highest estimate", "How the studies found sciatica"))
-    fig.update_layout(template=TEMPLATE, height=440, showlegend=True,
+    fig.update_layout(template=TEMPLATE, height=460, showlegend=True,
                       title={"text": f"Sciatica prevalence: {_fmt(lo)}% to {_fmt(hi)}% ({total} studies)",
-                             "x": 0, "xanchor": "left"},
+                             "x": 0, "xanchor": "left", "xref": "paper"},
                       legend={"y": -0.25, "yanchor": "top"})
     fig.add_trace(go.Scatter(
         x=[lo, hi], y=["Prevalence"] * 2, mode="lines+markers+text", name="Range of estimates",
@@ -168,7 +168,6 @@ def sciatica_prevalence() -> CourseFigure:
     fig.add_trace(go.Bar(
         y=["Studies"], x=[n_clin], orientation="h", name=f"clinical assessment ({n_clin})",
         marker={"color": GREEN, "line": {"color": "#1a1a1a", "width": 1}},
-        text=[f"{n_clin} with clinical assessment"], textposition="outside",
         **_hover([f"{n_clin} of {total} studies used clinical assessment"]),
     ), row=2, col=1)
     fig.add_trace(go.Bar(
@@ -210,7 +209,7 @@ def anatomy_explorer() -> CourseFigure:
     kenhub = ds.plotted("kenhub_sciatic", "course")
     osu = ds.plotted("osu_sciatic", "division")
     fig = _fig("The sciatic nerve, seen from behind", height=660,
-               showlegend=False, hovermode="closest", margin={"l": 10, "r": 10, "t": 110, "b": 10})
+               showlegend=False, hovermode="closest", margin={"l": 10, "r": 10, "t": 130, "b": 10})
     # The drawing takes the upper part; the box with the chosen root's details sits below it.
     fig.update_xaxes(visible=False, range=[0, 12], fixedrange=True)
     fig.update_yaxes(visible=False, range=[0, 20.3], fixedrange=True, domain=[0.4, 1])
@@ -462,7 +461,7 @@ def majchrzycki_2014() -> CourseFigure:
     ds = dataset()
     fig = _fig("Majchrzycki 2014: before and after (mean \u00b1 SD)", height=480,
                legend={"orientation": "h", "y": -0.18, "yanchor": "top", "x": 0},
-               margin={"l": 60, "r": 20, "t": 120, "b": 60})
+               margin={"l": 60, "r": 20, "t": 140, "b": 60})
     rows, buttons, all_recs = [], [], []
     for k, (code, label, axis) in enumerate(_MAJ_OUTCOMES):
         for arm, colour, symbol, dash, dx in _MAJ_ARMS:
@@ -505,7 +504,7 @@ def cherkin_2011() -> CourseFigure:
     ds = dataset()
     fig = _fig("Cherkin 2011: massage vs usual care at 10 weeks", height=420,
                legend={"orientation": "h", "y": -0.3, "yanchor": "top", "x": 0},
-               margin={"l": 60, "r": 20, "t": 120, "b": 60})
+               margin={"l": 60, "r": 20, "t": 140, "b": 60})
     rows, buttons, views, recs_all = [], [], [], []
     for k, (code, label, long) in enumerate(_CHERKIN):
         thr = ds.plotted("cherkin2011", f"{code}-threshold")
