@@ -9,6 +9,7 @@ theme's own errors are fixed in ``sciatica_course/theme_trim.py``, never filtere
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -76,18 +77,43 @@ def figure_text_problems(page) -> list[str]:
 
 
 def quiz_problems(page) -> list[str]:
-    """Every quiz on the page was rendered by the quiz script into something a reader can answer."""
-    return page.evaluate(
-        """() => [...document.querySelectorAll('.sc-quiz')].flatMap((q, i) => {
-            const name = q.id || q.dataset.quiz || ('quiz ' + i);
-            const controls = q.querySelectorAll('input, button, select, textarea');
-            const live = q.querySelector('[aria-live]');
+    """Every quiz (``section.sc-quiz``, from sciatica_course/quiz/render.py) was started by
+    sciatica-quiz.js and answers: its score line is the script's, each question has controls, a
+    Check button and a live feedback region, and checking the first question gives feedback."""
+    problems = page.evaluate(
+        """() => [...document.querySelectorAll('section.sc-quiz')].flatMap(q => {
+            const name = q.dataset.stem || q.id;
             const out = [];
-            if (!controls.length) out.push(name + ': no answer controls');
-            if (!live) out.push(name + ': no aria-live region for feedback');
+            const score = q.querySelector('.sc-quiz-score');
+            if (!score || !/answered/.test(score.textContent)) out.push(name + ': quiz script did not start');
+            const forms = q.querySelectorAll('form.sc-q');
+            if (!forms.length) out.push(name + ': no questions');
+            forms.forEach(f => {
+                const id = name + '/' + f.dataset.qid;
+                if (!f.querySelector('.sc-q-body input, .sc-q-body select')) out.push(id + ': no answer controls');
+                if (!f.querySelector('button.sc-q-check')) out.push(id + ': no Check button');
+                const fb = f.querySelector('.sc-q-feedback');
+                if (!fb || !fb.getAttribute('aria-live')) out.push(id + ': no aria-live feedback');
+            });
             return out;
         })"""
     )
+    quizzes = page.locator("section.sc-quiz")
+    for i in range(quizzes.count()):
+        form = quizzes.nth(i).locator("form.sc-q").first
+        choice = form.locator(".sc-q-body input[type=radio], .sc-q-body input[type=checkbox]").first
+        if choice.count():
+            choice.check()
+        form.locator("button.sc-q-check").click()
+        feedback = form.locator(".sc-q-feedback")
+        try:
+            feedback.locator(".sc-fb-mark").wait_for(timeout=5_000)
+        except Exception:  # noqa: BLE001 - reported below
+            pass
+        text = feedback.inner_text() if feedback.count() else ""
+        if not re.search(r"Correct\.|Not quite\.|Check your answer\.", text):
+            problems.append(f"quiz {i}: checking an answer gave no feedback ({text!r})")
+    return problems
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -191,3 +217,92 @@ def test_icon_buttons_have_accessible_names(book_server, chromium):
     assert not nameless, nameless
     assert drawn == "ok", drawn
     assert log.clean(), log.report()
+
+
+def _first_page_with(built_book, marker: str) -> str:
+    for rel in PAGES:
+        if marker in (built_book["html"] / rel).read_text(encoding="utf-8"):
+            return rel
+    pytest.fail(f"no page of the book has {marker!r}")
+
+
+def test_keyboard_reaches_and_answers_a_quiz(built_book, book_server, chromium):
+    """Tab alone reaches a quiz answer with a visible focus ring; Space picks it, Tab reaches
+    Check, Enter checks it, and the feedback is announced (aria-live). The quiz's own tests
+    cover every question type; this checks the keyboard path through the real page."""
+    rel = _first_page_with(built_book, 'class="sc-quiz"')
+    log = PageLog()
+    page = new_page(chromium, log, viewport={"width": 1280, "height": 900})
+    focus_js = """() => { const e = document.activeElement; if (!e) return null;
+        const s = getComputedStyle(e);
+        return { tag: e.tagName, type: e.type || '', inQuiz: !!e.closest('section.sc-quiz form.sc-q'),
+                 cls: e.className, outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
+                 shadow: s.boxShadow !== 'none' }; }"""
+    try:
+        page.goto(book_server + rel, wait_until="load")
+        info = None
+        for _ in range(600):
+            page.keyboard.press("Tab")
+            info = page.evaluate(focus_js)
+            if info and info["inQuiz"] and info["tag"] in {"INPUT", "SELECT"}:
+                break
+        assert info and info["inQuiz"], f"Tab never reached a quiz answer on {rel} (last focus: {info})"
+        assert info["outline"] or info["shadow"], f"no visible focus on the quiz answer: {info}"
+        if info["type"] in {"radio", "checkbox"}:
+            page.keyboard.press("Space")
+        elif info["tag"] == "INPUT":
+            page.keyboard.type("1")
+        else:
+            page.keyboard.press("ArrowDown")
+        for _ in range(20):
+            page.keyboard.press("Tab")
+            info = page.evaluate(focus_js)
+            if "sc-q-check" in (info or {}).get("cls", ""):
+                break
+        assert "sc-q-check" in info["cls"], f"Tab did not reach the Check button: {info}"
+        assert info["outline"] or info["shadow"], f"no visible focus on the Check button: {info}"
+        page.keyboard.press("Enter")
+        form = page.locator("form.sc-q:has(button.sc-q-check:focus)")
+        feedback = form.locator(".sc-q-feedback")
+        feedback.locator(".sc-fb-mark").wait_for(timeout=5_000)
+        assert feedback.get_attribute("aria-live") == "polite"
+        assert re.search(r"Correct\.|Not quite\.|Check your answer\.", feedback.inner_text())
+    finally:
+        page.context.close()
+    assert log.clean(), log.report()
+
+
+def test_book_works_from_a_folder_without_a_server(built_book, chromium):
+    """Opened as files (file://): figures draw and quizzes answer on every page. What does not
+    work is documented in README.md ("Reading the book without a server"): search lists the
+    matching pages but cannot show text snippets, because it fetch()es each page and browsers
+    do not allow fetch() from file:// pages."""
+    html = built_book["html"]
+    for rel in PAGES:
+        if rel == "search.html":
+            continue
+        log = PageLog()
+        page = new_page(chromium, log, **PHONE)
+        try:
+            page.goto((html / rel).as_uri(), wait_until="load")
+            problems = draw_every_figure(page) + quiz_problems(page)
+        finally:
+            page.context.close()
+        problems += [f"console error: {m}" for m in log.console_errors] + [f"page error: {m}" for m in log.page_errors]
+        assert not problems, f"file:// {rel}:\n  " + "\n  ".join(problems)
+
+    # Search: results are listed; the only errors are the snippet fetches the README describes.
+    log = PageLog()
+    page = new_page(chromium, log, **PHONE)
+    try:
+        page.goto((html / "search.html").as_uri() + "?q=sciatica", wait_until="load")
+        page.wait_for_function("() => /Search finished/.test(document.body.innerText)", timeout=30_000)
+        found = page.locator("#search-results li").count()
+    finally:
+        page.context.close()
+    assert found > 0, "search on file:// found nothing"
+    other = [m for m in log.console_errors + log.page_errors
+             if not re.search(r"fetch|CORS|ERR_FAILED", m, flags=re.I)]
+    assert not other, other
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "without a server" in readme and "snippet" in readme, "README must say what file:// cannot do"
