@@ -68,6 +68,10 @@ def test_student_handout_has_the_chapter_figures_as_images_with_captions(built, 
     assert html.count("<figure>") == len(figures)
     assert html.count('src="data:image/svg+xml;base64,') == len(figures)
     assert "<script" not in html and "<a " not in html  # no navigation, nothing to load
+    import base64
+
+    svgs = [base64.b64decode(m).decode() for m in re.findall(r'base64,([^"]+)', html)]
+    assert all("<svg" in svg and "updatemenu-button" not in svg for svg in svgs)  # no dead buttons on paper
     text = _norm(" ".join(p.extract_text() for p in reader.pages))
     for name in figures:
         caption = sources.figure(name).caption

@@ -91,11 +91,9 @@ _FENCED_DIRECTIVE = re.compile(r"^(?P<fence>```+|:::+)\{(?P<name>[\w-]+)\}[ \t]*
 
 
 def _cite_text(keys: str) -> str:
-    out = []
-    for key in (k.strip() for k in keys.split(",")):
-        m = re.match(r"([a-z_]+?)(\d{4})", key)
-        out.append(f"{m.group(1).replace('_', ' ').title()} {m.group(2)}" if m else key)
-    return "(" + "; ".join(out) + ")"
+    from .handouts import cite_label  # "Koes et al. 2007", from references.bib
+
+    return "(" + "; ".join(cite_label(k.strip()) for k in keys.split(",")) + ")"
 
 
 def _role(m: re.Match) -> str:
@@ -111,10 +109,16 @@ def _role(m: re.Match) -> str:
 
 
 def _directive(m: re.Match) -> str:
-    body = "\n".join(ln for ln in m.group("body").splitlines() if not re.match(r"^:\w[\w-]*:", ln))
+    raw = m.group("body").splitlines()
+    options = [ln for ln in raw if re.match(r"^:\w[\w-]*:", ln)]
+    body = "\n".join(ln for ln in raw if ln not in options)
     title = m.group("title").strip()
     if m.group("name") in {"figure", "image"}:
         return body
+    dropdown = m.group("name") == "dropdown" or any(re.match(r"^:class:.*\bdropdown\b", o) for o in options)
+    if dropdown and title:
+        # a question with a hidden answer: the answer appears on the next click (a reveal fragment)
+        return f"> **{title}**\n\n<div class=\"fragment\">\n\n{body.strip()}\n\n</div>"
     lines = ([f"**{title}**", ""] if title else []) + body.strip().splitlines()
     return "\n".join("> " + ln if ln.strip() else ">" for ln in lines)
 
