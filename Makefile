@@ -64,17 +64,21 @@ serve:
 # Teacher edition: the same sources plus the teacher guide and answer keys. The guide pages and the
 # edition's _config.yml/_toc.yml are generated (python -m sciatica_course teacher-guide); the
 # student edition (make book) never lists them.
+TEACHER_OUT ?= _build/teacher
+HANDOUTS_OUT ?= handouts
+SLIDES_OUT ?= _build/slides
+
 teacher: setup
-	$(BIN)/python -m sciatica_course teacher-guide --edition _build/teacher
-	$(JB) build . --config _build/teacher/_config.yml --toc _build/teacher/_toc.yml --path-output _build/teacher -W -n --keep-going
-	@echo "The teacher edition is at $(CURDIR)/_build/teacher/_build/html/index.html"
+	$(BIN)/python -m sciatica_course teacher-guide --edition $(TEACHER_OUT)
+	$(JB) build . --config $(TEACHER_OUT)/_config.yml --toc $(TEACHER_OUT)/_toc.yml --path-output $(TEACHER_OUT) -W -n --keep-going
+	@echo "The teacher edition is at $(abspath $(TEACHER_OUT))/_build/html/index.html"
 
 handouts: setup chromium
-	$(BIN)/python -m sciatica_course handouts --out handouts
+	$(BIN)/python -m sciatica_course handouts --out $(HANDOUTS_OUT)
 
 slides: setup
-	$(BIN)/python -m sciatica_course slides --out _build/slides
-	@echo "Open $(CURDIR)/_build/slides/<chapter>.slides.html (F: full screen, S: speaker view)"
+	$(BIN)/python -m sciatica_course slides --out $(SLIDES_OUT)
+	@echo "Open $(abspath $(SLIDES_OUT))/<chapter>.slides.html (F: full screen, S: speaker view)"
 
 # Lighthouse comes from the npm registry, pinned in bench/package-lock.json, into bench/node_modules.
 LIGHTHOUSE := bench/node_modules/.bin/lighthouse
