@@ -60,16 +60,8 @@ def test_every_figure_is_drawn_offline(figure_book, chromium):
         page = new_page(chromium, log, viewport={"width": 1000, "height": 800})
         page.on("request", lambda r: requests.append(r.url))
         page.goto(url + "figures.html", wait_until="networkidle")
-        plots = page.locator(".sc-plot")
-        assert plots.count() == len(figures.ALL_FIGURES)
-        for i in range(plots.count()):
-            div = plots.nth(i)
-            key = div.evaluate("d => d.closest('figure').dataset.figureKey")
-            div.scroll_into_view_if_needed()
-            page.wait_for_function("d => d.dataset.drawn === 'yes' || d.dataset.drawn === 'failed'",
-                                   arg=div.element_handle(), timeout=30_000)
-            assert div.get_attribute("data-drawn") == "yes", f"{key} was not drawn: {log.report()}"
-            assert div.locator("svg.main-svg").count() >= 1, key
+        keys = draw_every_figure(page, log)
+        assert keys == [f.__name__ for f in figures.ALL_FIGURES]
         # Plotly's own buttons work without a kernel: switch the Cherkin figure to the second outcome.
         cherkin = page.locator('figure[data-figure-key="cherkin_2011"] .sc-plot')
         cherkin.scroll_into_view_if_needed()
@@ -81,3 +73,48 @@ def test_every_figure_is_drawn_offline(figure_book, chromium):
     assert log.clean(), log.report()
     plotly_loads = [r for r in requests if r.endswith("plotly.min.js")]
     assert len(plotly_loads) == 1 and "/_static/" in plotly_loads[0], plotly_loads
+
+
+def chapters_with_figures() -> list[str]:
+    """Chapter notebooks whose code calls a figure function (found in their source)."""
+    out = []
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        if any(c.cell_type == "code" and "figures." in c.source for c in nb.cells):
+            out.append(path.stem)
+    return out
+
+
+def draw_every_figure(page, log: PageLog) -> list[str]:
+    plots = page.locator(".sc-plot")
+    keys = []
+    for i in range(plots.count()):
+        div = plots.nth(i)
+        key = div.evaluate("d => d.closest('figure').dataset.figureKey")
+        div.scroll_into_view_if_needed()
+        page.wait_for_function("d => d.dataset.drawn === 'yes' || d.dataset.drawn === 'failed'",
+                               arg=div.element_handle(), timeout=30_000)
+        assert div.get_attribute("data-drawn") == "yes", f"{key} was not drawn: {log.report()}"
+        assert div.locator("svg.main-svg").count() >= 1, key
+        keys.append(key)
+    return keys
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1000, "height": 800}, {"width": 390, "height": 800}],
+                         ids=["desktop", "phone"])
+def test_course_chapters_draw_their_figures(book_server, chromium, viewport):
+    """The built course: every chapter that calls a figure shows it drawn, offline, at two widths."""
+    stems = chapters_with_figures()
+    if not stems:
+        pytest.skip("no chapter calls a figure yet")
+    seen = []
+    for stem in stems:
+        log = PageLog()
+        page = new_page(chromium, log, viewport=viewport)
+        page.goto(book_server + f"notebooks/{stem}.html", wait_until="networkidle")
+        keys = draw_every_figure(page, log)
+        assert keys, f"{stem}: the notebook calls a figure but the page has none"
+        seen += keys
+        page.context.close()
+        assert log.clean(), f"{stem}: {log.report()}"
+    assert len(seen) == len(set(seen))
