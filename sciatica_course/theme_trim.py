@@ -28,6 +28,7 @@ see ``bench/results.md``. Each change is small and says why:
 from __future__ import annotations
 
 import hashlib
+import json
 import posixpath
 import re
 from pathlib import Path
@@ -233,13 +234,23 @@ def _bundle_css(app, context) -> None:
 
 def _write_bundles(app, exception) -> None:
     """Write the bundles the pages link, and remove those of earlier builds in the same folder."""
-    if exception is not None or app.builder.format != "html" or not _bundles:
+    if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    for files, name in _bundles.items():
+    manifest = outdir / BUNDLE_DIR / "sciatica-bundles.json"
+    bundles = dict(_bundles)
+    if not bundles and manifest.is_file():
+        # No page was rewritten (an incremental build): refresh the bundles the pages already
+        # link, so an edited stylesheet still shows up.
+        bundles = {tuple(v): k for k, v in json.loads(manifest.read_text(encoding="utf-8")).items()}
+    if not bundles:
+        return
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    manifest.write_text(json.dumps({n: list(f) for f, n in bundles.items()}, indent=1), encoding="utf-8")
+    for files, name in bundles.items():
         (outdir / name).parent.mkdir(parents=True, exist_ok=True)
         (outdir / name).write_text(_bundle_text(outdir, files), encoding="utf-8")
-    current = {Path(n).name for n in _bundles.values()}
+    current = {Path(n).name for n in bundles.values()}
     for f in (outdir / BUNDLE_DIR).glob("sciatica-*.css"):
         if f.name not in current:
             f.unlink()
