@@ -104,6 +104,7 @@ THEME_CSS = ["_static/basic.css", "_static/styles/pydata-sphinx-theme.css"]
 BUNDLE_DIR = "_static/styles"
 _URL = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)")
 _bundles: dict[tuple, str] = {}  # files -> bundle path, for the pages written in this build
+_pygments_done: dict[str, bool] = {}
 
 
 def _rebase_urls(text: str, src: str) -> str:
@@ -188,33 +189,60 @@ def _icons_for_bundle(outdir: Path) -> str:
 
 
 def _bundle_text(outdir: Path, files: tuple[str, ...]) -> str:
-    parts = [f"/* {f} */\n" + _rebase_urls((outdir / f).read_text(encoding="utf-8"), f) for f in files]
+    parts = [
+        f"/* {f} */\n" + _rebase_urls((outdir / f).read_text(encoding="utf-8"), f)
+        for f in files
+        if (outdir / f).is_file()
+    ]
     text = "\n".join(parts)
     icons = _icons_for_bundle(outdir)
     return _FA_FACE.sub("", text) + "\n" + icons if icons else text
 
 
+def _final_pygments_css(app) -> None:
+    """pydata-sphinx-theme rewrites pygments.css (light and dark code colours) only at
+    build-finished; do it before the first page so the bundle's name is computed from the file
+    as it will finally be."""
+    if _pygments_done.get(str(app.outdir)):
+        return
+    try:
+        from pydata_sphinx_theme.pygments import overwrite_pygments_css
+    except ImportError:  # another theme: nothing to do
+        pass
+    else:
+        overwrite_pygments_css(app, None)
+    _pygments_done[str(app.outdir)] = True
+
+
+_DIGEST_NAME = re.compile(r"\.[0-9a-f]{32,}\.css$")
+
+
 def _bundle_css(app, context) -> None:
     """One stylesheet for the theme's and the extensions' plain local stylesheets.
 
-    The page links ``sciatica-<hash>.css``; the file itself is written at build-finished, after
-    pydata-sphinx-theme has rewritten pygments.css with its light/dark colours. The hash is of
-    the inputs as they are when the page is written plus the configured code styles.
+    The page links ``_static/styles/sciatica-<hash>.css``; the hash is of the stylesheets'
+    names and contents (a file that extensions only write at the end of the build, such as
+    MyST-NB's ``mystnb.<digest>.css``, carries its content digest in its name), so a changed
+    style gets a new name and no reader keeps a stale copy. The file itself is written at
+    build-finished (``_tidy_bundles``), when every stylesheet is in place.
     """
     css = context.get("css_files")
     if css is None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
+    _final_pygments_css(app)
 
     def plain(c) -> bool:
         name = str(c.filename or "")
         extra = {k: v for k, v in c.attributes.items() if k not in {"rel", "type", "priority"}}
+        path = outdir / name
         return (
             "://" not in name
+            and name.endswith(".css")
             and not extra
             and c.attributes.get("rel", "stylesheet") == "stylesheet"
-            and (outdir / name).is_file()
-            and "@import" not in (outdir / name).read_text(encoding="utf-8")
+            and (_DIGEST_NAME.search(name) or path.is_file())
+            and not (path.is_file() and "@import" in path.read_text(encoding="utf-8"))
         )
 
     theme = [f for f in THEME_CSS if (outdir / f).is_file()]
@@ -224,42 +252,41 @@ def _bundle_css(app, context) -> None:
     if files not in _bundles:
         h = hashlib.sha256(repr(files).encode())
         for f in files:
-            h.update((outdir / f).read_bytes())
-        opts = app.config.html_theme_options or {}
-        h.update(repr((opts.get("pygments_light_style"), opts.get("pygments_dark_style"))).encode())
+            if not _DIGEST_NAME.search(f):
+                h.update((outdir / f).read_bytes())
         _bundles[files] = f"{BUNDLE_DIR}/sciatica-{h.hexdigest()[:12]}.css"
     context["sciatica_css_bundle"] = _bundles[files]
     context["sciatica_css_rest"] = [c for c in css if not plain(c)]
 
 
-def _write_bundles(app, exception) -> None:
-    """Write the bundles the pages link, and remove those of earlier builds in the same folder."""
+_BUNDLE_REF = re.compile(r"styles/(sciatica-[0-9a-f]{12}\.css)")
+
+
+def _tidy_bundles(app, exception) -> None:
+    """After the build: write every bundle some page links from the current stylesheets (an
+    incremental build leaves unchanged pages linking an earlier bundle), remove the others."""
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    manifest = outdir / BUNDLE_DIR / "sciatica-bundles.json"
-    bundles = dict(_bundles)
-    if not bundles and manifest.is_file():
-        # No page was rewritten (an incremental build): refresh the bundles the pages already
-        # link, so an edited stylesheet still shows up.
-        bundles = {tuple(v): k for k, v in json.loads(manifest.read_text(encoding="utf-8")).items()}
-    if not bundles:
-        return
-    manifest.parent.mkdir(parents=True, exist_ok=True)
-    manifest.write_text(json.dumps({n: list(f) for f, n in bundles.items()}, indent=1), encoding="utf-8")
-    for files, name in bundles.items():
-        (outdir / name).parent.mkdir(parents=True, exist_ok=True)
-        (outdir / name).write_text(_bundle_text(outdir, files), encoding="utf-8")
-    current = {Path(n).name for n in bundles.values()}
-    for f in (outdir / BUNDLE_DIR).glob("sciatica-*.css"):
-        if f.name not in current:
+    folder = outdir / BUNDLE_DIR
+    manifest = folder / "sciatica-bundles.json"
+    known = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
+    known.update({Path(n).name: list(f) for f, n in _bundles.items()})
+    linked = set()
+    for page in outdir.rglob("*.html"):
+        linked.update(_BUNDLE_REF.findall(page.read_text(encoding="utf-8", errors="ignore")))
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in sorted(linked & known.keys()):
+        (folder / name).write_text(_bundle_text(outdir, tuple(known[name])), encoding="utf-8")
+    for f in folder.glob("sciatica-*.css"):
+        if f.name not in linked:
             f.unlink()
+    manifest.write_text(json.dumps({n: known[n] for n in sorted(linked & known.keys())}, indent=1), encoding="utf-8")
 
 
 def setup(app):
     app.connect("config-inited", _config_inited)
     # Late (priority 900), after extensions such as sphinx.ext.mathjax have added their files.
     app.connect("html-page-context", _trim_assets, priority=900)
-    # Late, after pydata-sphinx-theme rewrites pygments.css at build-finished.
-    app.connect("build-finished", _write_bundles, priority=900)
+    app.connect("build-finished", _tidy_bundles, priority=900)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
