@@ -63,12 +63,13 @@ def _ci(lo: float, hi: float) -> str:
 
 
 def _wrap(text: str, width: int = 42) -> str:
-    return "<br>".join(textwrap.wrap(text, width))
+    return "<br>".join(textwrap.wrap(text, width, break_on_hyphens=False))
 
 
 def _fig(title: str, height: int = 440, **layout) -> go.Figure:
     fig = go.Figure()
-    fig.update_layout(template=TEMPLATE, title={"text": title, "x": 0, "xanchor": "left", "xref": "paper"},
+    fig.update_layout(template=TEMPLATE, title={"text": title, "x": 0, "xanchor": "left", "y": 1, "yanchor": "top",
+                                                "pad": {"l": 8, "t": 12}},
                       height=height, **layout)
     return fig
 
@@ -154,7 +155,7 @@ def sciatica_prevalence() -> CourseFigure:
                         subplot_titles=("Lowest and highest estimate", "How the studies found sciatica"))
     fig.update_layout(template=TEMPLATE, height=460, showlegend=True,
                       title={"text": f"Sciatica prevalence: {_fmt(lo)}% to {_fmt(hi)}% ({total} studies)",
-                             "x": 0, "xanchor": "left", "xref": "paper"},
+                             "x": 0, "xanchor": "left", "y": 1, "yanchor": "top", "pad": {"l": 8, "t": 12}},
                       legend={"y": -0.25, "yanchor": "top"})
     fig.add_trace(go.Scatter(
         x=[lo, hi], y=["Prevalence"] * 2, mode="lines+markers+text", name="Range of estimates",
@@ -316,12 +317,12 @@ def piriformis_variants() -> CourseFigure:
     mbaka = ds.plotted("mbaka2022", "typical")
     # (record, label, pooled?, non-typical %, derived note, decimals as the source reports them)
     items = [
-        (smoll, f"Smoll 2010<br>pooled: {smoll.n['studies']} studies, {smoll.n['cadavers']:,} cadavers", True,
+        (smoll, f"Smoll 2010<br>pooled, {smoll.n['studies']} studies", True,
          smoll.value.value, None, 1),
-        (pout, f"Poutoglidou 2020<br>pooled: {pout.n['articles']} articles", True, round(100 - pout.value.value, 1),
+        (pout, f"Poutoglidou 2020<br>pooled, {pout.n['articles']} articles", True, round(100 - pout.value.value, 1),
          f"100 \u2212 {_fmt(pout.value.value)}% typical (the course's subtraction)", 0),
-        (natsis, f"Natsis 2014<br>single series: {natsis.n['limbs']} limbs", False, natsis.value.value, None, 1),
-        (mbaka, f"Mbaka 2022<br>single series: {mbaka.n['cadavers']} cadavers", False, round(100 - mbaka.value.value, 1),
+        (natsis, f"Natsis 2014<br>{natsis.n['limbs']} limbs", False, natsis.value.value, None, 1),
+        (mbaka, f"Mbaka 2022<br>{mbaka.n['cadavers']} cadavers", False, round(100 - mbaka.value.value, 1),
          f"100 \u2212 {_fmt(mbaka.value.value, 1)}% typical (the course's subtraction)", 1),
     ]
     fig = _fig("Sciatic nerve course: how often not typical", height=460,
@@ -331,7 +332,7 @@ def piriformis_variants() -> CourseFigure:
         group = [it for it in items if it[2] is pooled]
         hover = []
         for rec, label, _, val, derived, nd in group:
-            h = f"{rec.short_cite}: {_fmt(val, nd)}% non-typical"
+            h = f"{rec.short_cite} ({rec.population}): {_fmt(val, nd)}% non-typical"
             if rec.value.ci:
                 h += f" (95% CI {_ci(*rec.value.ci)})"
             if derived:
@@ -382,9 +383,9 @@ def cortisol_and_neurotransmitters() -> CourseFigure:
     moyer2011 = ds.get("moyer2011", "cortisol-summary")
     names = ["Cortisol", "Serotonin", "Dopamine"]
     values = [r.value.value for r in recs]
-    fig = _fig("Massage and hormones: two kinds of evidence", height=460,
-               margin={"l": 60, "r": 20, "t": 90, "b": 60})
-    fig.update_layout(xaxis={"domain": [0, 0.55]})
+    fig = _fig("Massage and hormones: two kinds of evidence", height=600,
+               margin={"l": 60, "r": 20, "t": 90, "b": 10})
+    fig.update_layout(yaxis={"domain": [0.5, 1]})
     fig.add_trace(go.Bar(
         x=names, y=values, name="Field et al. 2005 (uncontrolled averages)",
         marker={"color": [BLUE, ORANGE, GREEN], "pattern": {"shape": "/", "fgcolor": "#1a1a1a", "solidity": 0.2},
@@ -396,8 +397,8 @@ def cortisol_and_neurotransmitters() -> CourseFigure:
     fig.update_yaxes(title_text="Average change after massage (%)", range=[-45, 45], zeroline=True, zerolinewidth=2)
     fig.update_xaxes(title_text="Field et al. 2005: average change (%)")
     fig.add_annotation(_panel(
-        f"<b>Pooled evidence</b><br>{_wrap(moyer.short_cite + f', meta-analysis of {int(moyer_n.value.value)} studies:', 30)}"
-        f"<br>{_wrap(moyer.value.text, 30)}", 0.62, 0.98))
+        f"<b>Pooled evidence</b><br>{_wrap(moyer.short_cite + f', meta-analysis of {int(moyer_n.value.value)} studies:', 36)}"
+        f"<br>{_wrap(moyer.value.text, 36)}", 0.0, 0.27))
     summary = (f"Field and colleagues averaged their own studies and reported cortisol {_fmt(values[0])}%, serotonin "
                f"+{_fmt(values[1])}% and dopamine +{_fmt(values[2])}% after massage, without a pooled comparison "
                f"with controls. A meta-analysis of {int(moyer_n.value.value)} studies found that single "
@@ -425,8 +426,8 @@ def endorphins() -> CourseFigure:
     change = ds.plotted("kaada1989", "change")
     day = ds.plotted("day1987", "result")
     ys = [before.value.mean, after.value.mean]
-    fig = _fig("Beta-endorphin: two small studies disagree", height=440)
-    fig.update_layout(xaxis={"domain": [0, 0.5]})
+    fig = _fig("Beta-endorphin: two small studies disagree", height=580, margin={"l": 60, "r": 20, "t": 90, "b": 10})
+    fig.update_layout(yaxis={"domain": [0.48, 1]})
     fig.add_trace(go.Scatter(
         x=["Before", "After"], y=ys, mode="lines+markers+text", name="Kaada and Torsteinbø 1989",
         line={"color": BLUE, "width": 3}, marker={"size": 14, "symbol": ["circle", "square"], "color": BLUE},
@@ -435,11 +436,11 @@ def endorphins() -> CourseFigure:
                   f"After massage: {_fmt(ys[1], 1)} pg per 0.1 ml (+{_fmt(change.value.value)}%; no control group)"]),
     ))
     fig.update_yaxes(title_text="Plasma beta-endorphin (pg per 0.1 ml)", range=[0, 28])
-    fig.update_xaxes(title_text=f"Kaada 1989: one massage, n = {before.n['massage']}, no control group")
+    fig.update_xaxes(title_text=f"Kaada 1989: one massage, n = {before.n['massage']}, no control")
     fig.add_annotation(_panel(
         f"<b>{day.short_cite}</b><br>"
-        + _wrap(f"Randomised: massage (n = {day.n['massage']}) vs rest (n = {day.n['rest']}).", 30) + "<br>"
-        + _wrap(day.value.text, 30), 0.58, 0.98))
+        + _wrap(f"Randomised: massage (n = {day.n['massage']}) vs rest (n = {day.n['rest']}).", 36) + "<br>"
+        + _wrap(day.value.text, 36), 0.0, 0.27))
     summary = (f"In 12 volunteers without a control group, mean beta-endorphin rose {_fmt(change.value.value)}% "
                f"after one massage ({_fmt(ys[0], 1)} to {_fmt(ys[1], 1)} pg per 0.1 ml). A randomised comparison of massage "
                f"(n = {day.n['massage']}) with rest (n = {day.n['rest']}) found no significant difference.")
@@ -496,14 +497,13 @@ def majchrzycki_2014() -> CourseFigure:
 
 
 _CHERKIN = (("rdq", "RDQ", "Roland Disability Questionnaire"), ("bother", "Bothersomeness", "symptom bothersomeness"))
-_CHERKIN_ARMS = (("relaxation", "Relaxation massage", BLUE, "circle"), ("structural", "Structural massage", ORANGE, "square"))
+_CHERKIN_ARMS = (("relaxation", "Relaxation", BLUE, "circle"), ("structural", "Structural", ORANGE, "square"))
 
 
 def cherkin_2011() -> CourseFigure:
     """Cherkin 2011: 10-week adjusted mean differences vs usual care with 95% CIs and the thresholds."""
     ds = dataset()
-    fig = _fig("Cherkin 2011: massage vs usual care at 10 weeks", height=420,
-               legend={"orientation": "h", "y": -0.3, "yanchor": "top", "x": 0},
+    fig = _fig("Cherkin 2011: massage vs usual care at 10 weeks", height=400, showlegend=False,
                margin={"l": 60, "r": 20, "t": 140, "b": 60})
     rows, buttons, views, recs_all = [], [], [], []
     for k, (code, label, long) in enumerate(_CHERKIN):
@@ -517,7 +517,7 @@ def cherkin_2011() -> CourseFigure:
                 marker={"size": 14, "symbol": symbol, "color": colour, "line": {"color": "#1a1a1a", "width": 1}},
                 error_x={"type": "data", "symmetric": False, "array": [hi - est], "arrayminus": [est - lo],
                          "color": colour, "thickness": 2.5, "width": 8},
-                **_hover([f"{arm_label} vs usual care, {long} at 10 weeks: {_fmt(est)} points "
+                **_hover([f"{arm_label} massage vs usual care, {long} at 10 weeks: {_fmt(est)} points "
                           f"(95% CI {_ci(lo, hi)}); n = {r.n[arm]} vs {r.n['usual_care']}"]),
             ))
             rows.append([long, arm_label, f"{_fmt(est)}", _ci(lo, hi), f"\u2212{_fmt(thr.value.value)}"])
@@ -529,10 +529,9 @@ def cherkin_2011() -> CourseFigure:
              "line": {"color": VERMILLION, "width": 2, "dash": "dash"}},
         ]
         annotations = [
-            {"x": t, "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom", "showarrow": False,
-             "text": f"clinically meaningful: {_fmt(thr.value.value)} points", "font": {"color": "#a33f00", "size": 12}},
-            {"x": 0, "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom", "xanchor": "right", "showarrow": False,
-             "text": "no difference ", "font": {"size": 12}},
+            {"x": t, "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom", "xanchor": "left",
+             "showarrow": False, "align": "left", "font": {"color": "#a33f00", "size": 12},
+             "text": f"clinically<br>meaningful ({_fmt(thr.value.value)})"},
         ]
         axis = f"Difference vs usual care, {label} points (lower is better)"
         views.append({"shapes": shapes, "annotations": annotations, "xaxis.title.text": axis})
@@ -562,8 +561,15 @@ def furlan_2015() -> CourseFigure:
     left_out = [r for r in ds.by_key("furlan2015") if r.value.kind == "difference" and not r.plottable]
 
     def label(r: evidence.Record) -> str:
-        pop = "Acute LBP" if r.population.startswith("acute") else "Sub-acute/chronic LBP"
-        return (f"{pop}, vs {r.comparator}<br>{r.timepoint}; {r.n['participants']} people, "
+        pop = "Acute" if r.population.startswith("acute") else "Sub-acute/chronic"
+        studies = f"{r.n['studies']} {'study' if r.n['studies'] == 1 else 'studies'}"
+        cert = r.certainty or "not graded"
+        cert = "not stated" if cert.startswith("not stated") else cert.split(" (")[0]
+        return (f"{pop}<br>vs {r.comparator.split()[0]}, {r.timepoint.split(' (')[0]}<br>"
+                f"{r.n['participants']} people, {studies}<br>certainty: {cert}")
+
+    def detail(r: evidence.Record) -> str:
+        return (f"{r.population}, massage vs {r.comparator}, {r.timepoint}; {r.n['participants']} people, "
                 f"{r.n['studies']} {'study' if r.n['studies'] == 1 else 'studies'}")
 
     labels = [label(r) for r in recs]
@@ -571,13 +577,12 @@ def furlan_2015() -> CourseFigure:
                margin={"l": 20, "r": 20, "t": 80, "b": 70})
     certs = [r.certainty or "not graded" for r in recs]
     fig.add_trace(go.Scatter(
-        x=[r.value.estimate for r in recs], y=labels, mode="markers+text", name="pooled SMD",
+        x=[r.value.estimate for r in recs], y=labels, mode="markers", name="pooled SMD",
         marker={"size": 14, "symbol": "square", "color": BLUE, "line": {"color": "#1a1a1a", "width": 1}},
         error_x={"type": "data", "symmetric": False, "color": BLUE, "thickness": 2.5, "width": 8,
                  "array": [r.value.ci[1] - r.value.estimate for r in recs],
                  "arrayminus": [r.value.estimate - r.value.ci[0] for r in recs]},
-        text=[f"certainty: {c.split(' (')[0]}" for c in certs], textposition="top center", textfont={"size": 12},
-        **_hover([f"{label(r).replace('<br>', '; ')}<br>SMD {_fmt(r.value.estimate)} (95% CI {_ci(*r.value.ci)})"
+        **_hover([f"{detail(r)}<br>SMD {_fmt(r.value.estimate)} (95% CI {_ci(*r.value.ci)})"
                   f"<br>certainty: {c}" for r, c in zip(recs, certs)]),
         showlegend=False,
     ))
@@ -593,7 +598,7 @@ def furlan_2015() -> CourseFigure:
                f"{len(left_out)} further pooled results (massage vs inactive controls in sub-acute/chronic pain, and "
                "function in acute pain) are not plotted: the course could read them only on secondary pages "
                "(PARTLY VERIFIED in the evidence sheet).")
-    rows = [[label(r).replace("<br>", "; "), _fmt(r.value.estimate), _ci(*r.value.ci), c] for r, c in zip(recs, certs)]
+    rows = [[detail(r), _fmt(r.value.estimate), _ci(*r.value.ci), c] for r, c in zip(recs, certs)]
     return CourseFigure("furlan_2015", fig, summary, caption, ["Comparison", "SMD", "95% CI", "Certainty"], rows)
 
 
@@ -616,17 +621,19 @@ def guidelines() -> CourseFigure:
     vals = [r.value for r in recs]
     marks = [_STANCE_MARK[v.stance] for v in vals]
     columns = ["Guideline", "Covers", "Massage?", "Conditions", "Strength / certainty"]
-    cells = [[v.guideline for v in vals], [v.scope for v in vals], [m[0] for m in marks],
-             [v.conditions for v in vals], [v.strength for v in vals]]
+    # Three columns in the drawn table (readable on a phone); all five in the text alternative.
+    # No <br> inside cells: plotly wraps cell text itself only when the text has no line breaks.
+    cells = [[f"{v.guideline}: {v.scope}" for v in vals], [m[0] for m in marks],
+             [f"{v.conditions} ({v.strength})" for v in vals]]
     fig = _fig("Guidelines on massage at a glance", height=470,
                margin={"l": 10, "r": 10, "t": 60, "b": 10})
     fig.add_trace(go.Table(
-        columnwidth=[1.1, 1.4, 1.1, 1.7, 1.5],
-        header={"values": [f"<b>{c}</b>" for c in columns], "align": "left", "fill": {"color": "#e8e8e8"},
+        columnwidth=[1.2, 1.3, 1.9],
+        header={"values": ["<b>Guideline (covers)</b>", "<b>Massage?</b>", "<b>Conditions (strength, certainty)</b>"],
+                "align": "left", "fill": {"color": "#e8e8e8"},
                 "line": {"color": "#999"}, "font": {"size": 13, "color": "#1a1a1a"}},
         cells={"values": cells, "align": "left", "height": 30, "line": {"color": "#999"},
-               "fill": {"color": [["white"] * len(vals), ["white"] * len(vals), [m[1] for m in marks],
-                                  ["white"] * len(vals), ["white"] * len(vals)]},
+               "fill": {"color": [["white"] * len(vals), [m[1] for m in marks], ["white"] * len(vals)]},
                "font": {"size": 12, "color": "#1a1a1a"}},
     ))
     summary = ("The guidelines differ: NICE (UK) accepts massage only alongside exercise; the American College of "

@@ -247,7 +247,7 @@ def test_furlan_plots_only_the_verified_pooled_smds(built, ds):
     for r in partly:
         assert not any(math.isclose(x, r.value.estimate) for x in tr.x)
     assert "3 further pooled results" in cf.caption and "PARTLY VERIFIED" in cf.caption
-    assert [t.split("certainty: ")[1] for t in tr.text][1:] == ["very low", "very low"]
+    assert [y.split("certainty: ")[1] for y in tr.y] == ["not stated", "very low", "very low"]
 
 
 def test_guidelines_table_is_the_verified_records(built, ds):
@@ -255,11 +255,12 @@ def test_guidelines_table_is_the_verified_records(built, ds):
     table = cf.fig.data[0]
     cells = table.cells.values
     recs = [ds.get(k, i).value for k, i in figures._GUIDELINE_RECORDS]
-    assert list(cells[0]) == [v.guideline for v in recs]
-    assert list(cells[3]) == [v.conditions for v in recs]
-    stances = " ".join(cells[2])
+    assert list(cells[0]) == [f"{v.guideline}: {v.scope}" for v in recs]
+    assert list(cells[2]) == [f"{v.conditions} ({v.strength})" for v in recs]
+    stances = " ".join(cells[1])
     assert "only with exercise" in stances and "not named" in stances and "do not use" in stances
-    assert "radicular" in cells[3][-1] and "single" in cells[3][-1]
+    assert "radicular" in cells[2][-1] and "single" in cells[2][-1]
+    assert cf.rows == [[v.guideline, v.scope, v.stance, v.conditions, v.strength] for v in recs]
     assert ds.get("bernstein2017", "manual-therapy").plottable  # NICE row comes from the VERIFIED BMJ summary
     assert not ds.get("nice2016", "rec-1-2-7").plottable
 

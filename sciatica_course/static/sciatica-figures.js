@@ -21,6 +21,56 @@
     return loading;
   }
 
+  /* On a narrow screen (a phone) a figure gets a smaller font, tighter side margins and a title
+   * broken over two lines, so that titles and labels are not cut off. */
+  function splitInTwo(text, longerThan) {
+    if (typeof text !== "string" || text.length <= longerThan || text.indexOf("<br>") >= 0) return text;
+    var mid = Math.floor(text.length / 2);
+    var before = text.lastIndexOf(" ", mid), after = text.indexOf(" ", mid);
+    var cut = before < 0 ? after : (after < 0 || mid - before <= after - mid ? before : after);
+    return cut > 0 ? text.slice(0, cut) + "<br>" + text.slice(cut + 1) : text;
+  }
+
+  function fitNarrow(layout, width) {
+    if (width >= 560) return;
+    layout.font = Object.assign({}, layout.font, { size: 12 });
+    layout.margin = Object.assign({ l: 60, r: 20, t: 90, b: 60 }, layout.margin);
+    layout.margin.l = Math.min(layout.margin.l, 40);
+    layout.margin.r = Math.min(layout.margin.r, 10);
+    var title = layout.title;
+    if (title && title.text) {
+      var split = splitInTwo(title.text, 28);
+      if (split !== title.text) {
+        title.text = split;
+        layout.margin.t += 22;
+        /* plotly anchors a two-line title by its first line: move it down by one line. */
+        title.pad = Object.assign({}, title.pad);
+        title.pad.t = (title.pad.t || 0) + 18;
+      }
+      title.font = Object.assign({}, title.font, { size: 15 });
+    }
+    /* Boxed notes (the other study, the chosen root) in a slightly smaller font. */
+    (layout.annotations || []).forEach(function (a) {
+      if (a.bordercolor) a.font = Object.assign({}, a.font, { size: 11 });
+    });
+    /* Axis titles, including those the figure's own buttons switch to. */
+    Object.keys(layout).forEach(function (k) {
+      var axis = layout[k];
+      if (/^[xy]axis\d*$/.test(k) && axis && axis.title && axis.title.text) {
+        axis.title.text = splitInTwo(axis.title.text, 34);
+      }
+    });
+    (layout.updatemenus || []).forEach(function (menu) {
+      (menu.buttons || []).forEach(function (button) {
+        var relayout = button.args && button.args[1];
+        if (!relayout) return;
+        Object.keys(relayout).forEach(function (k) {
+          if (/title\.text$/.test(k)) relayout[k] = splitInTwo(relayout[k], 34);
+        });
+      });
+    });
+  }
+
   function draw(div) {
     if (div.dataset.drawn) return;
     div.dataset.drawn = "pending";
@@ -30,6 +80,7 @@
       var layout = spec.layout || {};
       layout.autosize = true;
       delete layout.width;
+      fitNarrow(layout, div.clientWidth);
       div.innerHTML = "";
       return Plotly.newPlot(div, spec.data, layout, {
         responsive: true, displaylogo: false, displayModeBar: "hover"
