@@ -172,6 +172,9 @@ def test_cli_with_the_course_banks(tmp_path):
     with (out / "questions.csv").open() as fh:
         row = next(r for r in csv.DictReader(fh) if r["question_id"] == qids[0])
     assert (row["answered"], row["correct"]) == ("1", "1")  # Zoe counted, Yan's chapter left out
+    with (out / "learners.csv").open() as fh:
+        assert [r["learner"] for r in csv.DictReader(fh)] == ["Zoe"]  # Yan had nothing usable left
+    assert "yan.json: learner 'Yan': no usable results; learner left out" in proc.stdout
 
 
 def test_exports_written_by_the_quiz_itself(tmp_path):

@@ -355,19 +355,29 @@ def build_report(paths: list[Path], banks: dict[str, BankInfo]) -> ClassReport:
                                             f"{banks[stem].version}; chapter left out"))
                     continue
             known = banks[stem].questions
-            used.append(stem)
-            score += ch.score
-            total += ch.total
+            kept_answers = {}
             for qid, a in sorted(ch.answers.items()):
                 if known and qid not in known:
                     problems.append(Problem(ex.file, f"{item}: question {qid}", "", "not in the current bank; answer left out"))
                     continue
+                kept_answers[qid] = a
+            if ch.answers and not kept_answers:
+                problems.append(Problem(ex.file, item, "", "none of its answers is in the current bank; chapter left out"))
+                continue
+            used.append(stem)
+            # a CSV export carries no score: count the kept answers (JSON: the export's own score)
+            score += ch.score if ex.banks is not None else sum(a.correct for a in kept_answers.values())
+            total += ch.total
+            for qid, a in kept_answers.items():
                 st = stats.setdefault((stem, qid), QuestionStat(stem, qid, qid))
                 st.answered += 1
                 if a.correct:
                     st.correct += 1
                 else:
                     st.wrong[_answer_key(a.answer)] += 1
+        if not used:
+            problems.append(Problem(ex.file, f"learner {ex.learner!r}", "", "no usable results; learner left out"))
+            continue
         learners.append(LearnerStat(ex.learner, ex.file, used, score, total))
 
     learners.sort(key=lambda s: s.learner.casefold())
