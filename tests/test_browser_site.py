@@ -166,7 +166,10 @@ def test_theme_assets_are_lean(built_book):
         head = (html / rel).read_text(encoding="utf-8").split("</head>")[0]
         assert "fontawesome.js" not in head, rel
         assert "sphinx-thebe" not in head and "THEBE_JS_URL" not in head, rel
-        assert len(re.findall(r'rel="stylesheet"', head)) <= 2, f"{rel}: more than one blocking stylesheet"
+        blocking = [t for t in re.findall(r"<link[^>]*rel=\"stylesheet\"[^>]*>", head) if 'media="print"' not in t]
+        assert len(blocking) == 1, f"{rel}: {len(blocking)} render-blocking stylesheets: {blocking}"
+        for href in re.findall(r'href="([^"?]+\.css)', head):
+            assert (html / rel).parent.joinpath(href).resolve().is_file(), f"{rel} links a missing {href}"
         if rel != "search.html":
             assert "searchindex.js" not in head, rel
         # MathJax only where a page has math (and then it must be local: the request check fails otherwise).
