@@ -65,8 +65,10 @@ def lab(tmp_path_factory):
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ])
+    # A fresh make (not a sub-make of `make test`: no inherited flags or jobserver).
+    parent = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}}
     env = {
-        **os.environ,
+        **parent,
         "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
         "JUPYTER_CONFIG_DIR": str(tmp / "config"),
         "IPYTHONDIR": str(tmp / "ipython"),
