@@ -17,7 +17,8 @@ see ``bench/results.md``. Each change is small and says why:
   "Identifier 'THEBE_JS_URL' has already been declared".
 - The ten render-blocking stylesheets (one of them behind an ``@import``) are served as one
   file, ``_static/styles/sciatica-<hash>.css``: on a phone each extra stylesheet costs a round
-  trip before the first paint. The hash is of the content, so a changed style is a new file.
+  trip before the first paint. The name's hash is of the stylesheets' names and contents, so a
+  changed style is a new file.
 - Bibliography entries get ``role="listitem"`` (docutils' ``doc-biblioentry`` is deprecated and
   fails axe-core's list check).
 - Build speed: pybtex's plugin lookups are cached (see ``_cache_pybtex_plugin_lookup``).
