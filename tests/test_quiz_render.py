@@ -109,7 +109,8 @@ def test_text_form_lists_questions_but_no_answers():
 def test_short_citation():
     assert short_citation("cherkin2011") == "Cherkin et al. (2011)"
     assert short_citation("konstantinou2008") == "Konstantinou and Dunn (2008)"
-    assert short_citation("who2023factsheet") == "World Health Organization (2023)"
+    assert short_citation("who2023factsheet") == "WHO fact sheet (2023)"
+    assert short_citation("who2023guideline") == "WHO guideline (2023)"
     assert short_citation("balague2012") == "Balagué et al. (2012)"
     assert short_citation("nope") == "nope"
 
