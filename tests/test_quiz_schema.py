@@ -201,3 +201,36 @@ def test_a_bad_bank_fails_the_book_build_validator(tmp_path, monkeypatch):
     monkeypatch.setattr(sphinx_ext, "VALIDATORS", ["sciatica_course.quiz.schema:load_all"])
     with pytest.raises(ExtensionError, match=r"course data: 03-anatomy.yaml: question roots-01: answer: 'L6' is not one of the options"):
         sphinx_ext.validate_course_data(None)
+
+
+def test_right_answers_are_not_always_in_the_same_place():
+    """Options are shown in a fixed shuffle, so 'pick the first one' does not pay."""
+    from collections import Counter
+
+    positions = Counter()
+    for bank in load_all().values():
+        for q in bank.questions:
+            if q.type == "single":
+                positions[[o.id for o in q.options].index(q.answer)] += 1
+    total = sum(positions.values())
+    assert len(positions) >= 3, positions
+    assert max(positions.values()) <= 0.5 * total, positions
+
+
+def test_shown_order_is_stable_and_can_be_kept(tmp_path):
+    from sciatica_course.quiz.schema import load_bank
+
+    first = [o.id for q in load_bank("06-evidence").questions if q.type == "single" for o in q.options]
+    again = [o.id for q in load_bank("06-evidence").questions if q.type == "single" for o in q.options]
+    assert first == again
+    bank = tmp_path / "99-scale.yaml"
+    bank.write_text(
+        "questions:\n"
+        "  - id: scale-01\n    type: single\n    keep_order: true\n    about: using-the-course\n"
+        "    prompt: How sure?\n    objective: o\n    explanation: e\n    answer: low\n"
+        "    options:\n"
+        "      - {id: verylow, text: Very low}\n      - {id: low, text: Low}\n"
+        "      - {id: moderate, text: Moderate}\n      - {id: high, text: High}\n"
+    )
+    q = load_bank(bank).questions[0]
+    assert [o.id for o in q.options] == ["verylow", "low", "moderate", "high"]

@@ -105,6 +105,16 @@ class _Question(_Model):
         raise NotImplementedError
 
 
+def _shown_order(qid: str, options: list[Option]) -> list[Option]:
+    """Options in the order learners see them: a fixed shuffle seeded by the question id.
+
+    Authors write the right answer wherever it is natural (often first); without this, learners
+    would soon learn that "the first option is right". The order is the same on every build, in
+    JupyterLab, in the book, on paper and in the key, so nbval and the tests stay deterministic.
+    """
+    return sorted(options, key=lambda o: hashlib.sha256(f"{qid}/{o.id}".encode()).hexdigest())
+
+
 def _check_options(options: list[Option]) -> None:
     if len(options) < 2:
         raise _Problem("options", "needs at least two options")
@@ -119,12 +129,15 @@ class Single(_Question):
     type: Literal["single"]
     options: list[Option]
     answer: NonEmpty
+    keep_order: bool = False  # true for options that form a scale (e.g. low, moderate, high)
 
     @model_validator(mode="after")
     def _check(self):
         _check_options(self.options)
         if self.answer not in {o.id for o in self.options}:
             raise _Problem("answer", f"{self.answer!r} is not one of the options")
+        if not self.keep_order:
+            object.__setattr__(self, "options", _shown_order(self.id, self.options))  # frozen model
         return self
 
     def option(self, oid: str) -> Option | None:
@@ -138,6 +151,7 @@ class Multiple(_Question):
     type: Literal["multiple"]
     options: list[Option]
     answer: list[NonEmpty]
+    keep_order: bool = False  # true for options that form a scale
 
     @field_validator("answer", mode="before")
     @classmethod
@@ -155,6 +169,8 @@ class Multiple(_Question):
         for a in self.answer:
             if a not in ids:
                 raise _Problem("answer", f"{a!r} is not one of the options")
+        if not self.keep_order:
+            object.__setattr__(self, "options", _shown_order(self.id, self.options))  # frozen model
         return self
 
     def option(self, oid: str) -> Option | None:
