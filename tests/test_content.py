@@ -16,6 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+from test_structure import toc_files
 
 from sciatica_course import readability
 from sciatica_course.course import CHAPTERS
@@ -68,23 +69,6 @@ def notebook(stem: str):
 
 def markdown_of(stem: str) -> str:
     return "\n\n".join(c.source for c in notebook(stem).cells if c.cell_type == "markdown")
-
-
-def toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for e in entries or []:
-            if "file" in e:
-                files.append(e["file"])
-            walk(e.get("sections"))
-            walk(e.get("chapters"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return files
 
 
 def fenced_blocks(text: str):
