@@ -15,7 +15,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
 from test_structure import toc_files
 
 from sciatica_course import readability
