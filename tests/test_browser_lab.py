@@ -136,9 +136,8 @@ def test_make_lab_runs_a_chapter_with_quiz_and_figure(lab, chromium):
         )
 
         # No error output anywhere (tracebacks and stderr).
-        errors = page.locator(
-            '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], .jp-OutputArea-output.jp-mod-error'
-        )
+        # JupyterLab renders tracebacks and stderr as application/vnd.jupyter.stderr.
+        errors = page.locator('.jp-NotebookPanel [data-mime-type="application/vnd.jupyter.stderr"]')
         assert errors.count() == 0, errors.first.inner_text()[:2000]
 
         # The plotly figure is drawn by JupyterLab's plotly renderer.
