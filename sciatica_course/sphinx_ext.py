@@ -8,14 +8,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import os
 import shutil
 from pathlib import Path
 
 from sphinx.errors import ExtensionError
+from sphinx.util import logging
 
-from .data import STATIC_DIR
+logger = logging.getLogger(__name__)
+
+from .data import BIB_FILE, PACKAGE_DIR, STATIC_DIR
 from .display import BOOK_BUILD_ENV
 from .errors import CourseDataError
 
@@ -34,6 +38,55 @@ def validate_course_data(app, config=None) -> None:
             getattr(importlib.import_module(module), func)()
         except CourseDataError as err:
             raise ExtensionError(f"course data: {err}") from None
+
+
+FINGERPRINT_FILE = "sciatica-course.fingerprint"
+
+
+def course_fingerprint() -> str:
+    """A hash of the course package (code and data) and the bibliography.
+
+    Jupyter-cache keys executed notebooks on their own content only, so after a change to a figure
+    function or a study record an unchanged notebook would keep its old, wrong outputs.
+    """
+    h = hashlib.sha256()
+    files = [p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    for path in sorted(files) + [BIB_FILE]:
+        h.update(str(path.relative_to(PACKAGE_DIR.parent)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _drop_stale_execution_cache(app) -> None:
+    """Empty the execution cache when the course package changed since it was filled."""
+    config = getattr(app.env, "mystnb_config", None)
+    if config is None or not config.execution_cache_path:
+        return
+    cache = Path(config.execution_cache_path)
+    stamp = cache / FINGERPRINT_FILE
+    now = course_fingerprint()
+    app.env.sciatica_stale_outputs = cache.exists() and (not stamp.exists() or stamp.read_text() != now)
+    if app.env.sciatica_stale_outputs:
+        logger.info("course package changed since the notebooks were executed: re-executing them")
+        shutil.rmtree(cache)
+    app.env.sciatica_fingerprint = now
+
+
+def _stamp_execution_cache(app, exception) -> None:
+    """Record which course package the cache's outputs came from (only after a good build)."""
+    config = getattr(app.env, "mystnb_config", None)
+    now = getattr(app.env, "sciatica_fingerprint", None)
+    if exception is None and config is not None and config.execution_cache_path and now:
+        cache = Path(config.execution_cache_path)
+        cache.mkdir(parents=True, exist_ok=True)
+        (cache / FINGERPRINT_FILE).write_text(now)
+
+
+def _reread_notebooks_if_stale(app, env, added, changed, removed):
+    """With an emptied cache, every notebook page must be read (and so executed) again."""
+    if not getattr(env, "sciatica_stale_outputs", False):
+        return []
+    return [d for d in env.found_docs if str(env.doc2path(d)).endswith(".ipynb") and d not in added | changed]
 
 
 def _add_static(app) -> None:
@@ -64,6 +117,9 @@ def setup(app):
     os.environ[BOOK_BUILD_ENV] = "1"
     app.connect("config-inited", validate_course_data)
     app.connect("builder-inited", _add_static)
+    app.connect("builder-inited", _drop_stale_execution_cache, priority=900)  # after MyST-NB's config
+    app.connect("env-get-outdated", _reread_notebooks_if_stale)
+    app.connect("build-finished", _stamp_execution_cache)
     app.connect("build-finished", _copy_plotly)
     # Page weight and console errors of the theme (issue 6): see sciatica_course/theme_trim.py.
     app.setup_extension("sciatica_course.theme_trim")
