@@ -103,6 +103,17 @@ def tab_to(page, selector: str, limit: int = 400) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
+def arrow_to(page, question: str, label: str, limit: int = 10) -> None:
+    """Press ArrowDown inside a radio group until ``label`` is checked (options are shuffled)."""
+    option = page.locator(question).get_by_label(label)
+    for _ in range(limit):
+        if option.is_checked():
+            assert page.evaluate("document.activeElement.type") == "radio"
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"arrow keys never selected {label!r}")
+
+
 def focused(page) -> str:
     return page.evaluate("document.activeElement.id || document.activeElement.textContent")
 
@@ -113,8 +124,7 @@ def test_keyboard_only_wrong_then_right(book_server, chromium):
     # Tab into the first question's radio group (its first option is focused, none is checked).
     tab_to(page, f"{Q} input[type=radio]")
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"  # visible focus
-    page.keyboard.press("ArrowDown")  # moves to and selects the second option: L1 to L3 (wrong)
-    assert page.locator(Q).get_by_label("L1 to L3").is_checked()
+    arrow_to(page, Q, "L1 to L3")  # arrow keys move and select: a wrong answer
     page.keyboard.press("Tab")
     assert focused(page) == "Check"
     page.keyboard.press("Enter")
@@ -125,8 +135,8 @@ def test_keyboard_only_wrong_then_right(book_server, chromium):
     assert focused(page) == "Try again"
     page.keyboard.press("Enter")  # clears the question and puts focus back on its first option
     assert fb.inner_text() == ""
-    page.keyboard.press("Space")  # selects L4 to S3
-    assert page.locator(Q).get_by_label("L4 to S3").is_checked()
+    page.keyboard.press("Space")  # selects the focused first option
+    arrow_to(page, Q, "L4 to S3")  # then the right answer
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     assert "Correct." in fb.inner_text()
