@@ -9,7 +9,16 @@ from test_structure import toc_files
 
 def test_book_builds_without_warnings(built_book):
     assert built_book["returncode"] == 0, built_book["log"][-4000:]
-    warnings = [ln for ln in built_book["log"].splitlines() if re.search(r"\bWARNING:|\bERROR:|CRITICAL:", ln)]
+    # Sphinx's own warnings and errors. Lines in Python's default logging shape from the kernel's
+    # runtime (e.g. "ERROR:tornado.general:Uncaught exception in ZMQStream callback", seen once as a
+    # kernel shut down under load) are not book warnings: a failing cell fails the build itself
+    # (allow_errors: false), which the return code above checks.
+    runtime = re.compile(r"^(?:ERROR|WARNING):(?:tornado|asyncio|traitlets|zmq)[\w.]*:")
+    warnings = [
+        ln
+        for ln in built_book["log"].splitlines()
+        if re.search(r"\bWARNING:|\bERROR:|CRITICAL:", ln) and not runtime.match(ln)
+    ]
     assert not warnings, "\n".join(warnings[:20])
 
 
@@ -33,4 +42,10 @@ def test_no_page_loads_from_a_cdn(built_book):
 
 
 def test_plotly_js_is_shipped_once_in_static(built_book):
-    assert (built_book["html"] / "_static" / "plotly.min.js").is_file()
+    """The basic bundle vendored in static/vendor/, byte for byte; plotly's full bundle is not shipped."""
+    from sciatica_course.data import STATIC_DIR
+    from sciatica_course.sphinx_ext import PLOTLY_BUNDLE
+
+    shipped = built_book["html"] / "_static" / PLOTLY_BUNDLE
+    assert shipped.read_bytes() == (STATIC_DIR / PLOTLY_BUNDLE).read_bytes()
+    assert [p.name for p in built_book["html"].rglob("plotly*.js")] == ["plotly-basic.min.js"]
