@@ -15,6 +15,7 @@ several kilobytes of JSON to every figure.
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import plotly.graph_objects as go
@@ -603,48 +604,130 @@ def furlan_2015() -> CourseFigure:
 
 
 # ---------------------------------------------------------------------------------- guidelines
-_STANCE_MARK = {
-    "recommended": ("\u2714 recommended", "#d9eef9"),
-    "may be offered": ("\u25d0 may be offered", "#e6f4ee"),
-    "consider, with conditions": ("\u25d0 only with exercise", "#fdf1d6"),
-    "not named": ("\u2013 not named", "#eeeeee"),
-    "do not use": ("\u2718 do not use", "#f9e0d3"),
+# The situations the chart's columns show (short label for the axis, full label for hover and table).
+_SITUATIONS = {
+    "acute": ("Acute or<br>sub-acute<br>LBP", "Acute or sub-acute low back pain"),
+    "chronic": ("Chronic<br>LBP", "Chronic low back pain"),
+    "sciatica": ("Sciatica<br>(radicular)", "Sciatica (lumbosacral radicular syndrome)"),
+    "alone": ("Massage<br>on its own", "Massage on its own, as the only treatment"),
 }
-_GUIDELINE_RECORDS = (("bernstein2017", "manual-therapy"), ("qaseem2017", "rec1-acute"), ("qaseem2017", "rec2-chronic"),
-                      ("who2023guideline", "massage"), ("kngf2021", "massage"))
+# Which situations each guideline record speaks to. The mark is the record's own stance, checked
+# against the words in its scope or conditions that put it in that column; in the "on its own"
+# column a record whose conditions rule massage out on its own is drawn as "No" (stance "do not use").
+# (record key, record id, situation, words that must be in the record's scope or conditions, stance)
+_GUIDELINE_CELLS = (
+    ("bernstein2017", "manual-therapy", "acute", "low back pain", None),
+    ("bernstein2017", "manual-therapy", "chronic", "low back pain", None),
+    ("bernstein2017", "manual-therapy", "sciatica", "with or without sciatica", None),
+    ("bernstein2017", "manual-therapy", "alone", "never on its own", "do not use"),
+    ("qaseem2017", "rec1-acute", "acute", "acute or subacute", None),
+    ("qaseem2017", "rec2-chronic", "chronic", "chronic", None),
+    ("who2023guideline", "massage", "chronic", "chronic primary low back pain", None),
+    ("kngf2021", "massage", "sciatica", "not in radicular syndrome", None),
+    ("kngf2021", "massage", "alone", "never as a single intervention", None),
+)
+_GUIDELINE_RECORDS = tuple(dict.fromkeys((k, i) for k, i, *_ in _GUIDELINE_CELLS))
+# stance: (word on the chart, marker symbol, colour)
+_STANCE_MARK = {
+    "recommended": ("Yes", "circle", BLUE),
+    "may be offered": ("May be offered", "diamond", GREEN),
+    "consider, with conditions": ("Only with exercise", "triangle-up", ORANGE),
+    "not named": ("Not named", "square-open", GREY),
+    "do not use": ("No", "x-thin-open", VERMILLION),
+}
+_NOT_ADDRESSED = ("\u2014", "circle-open", "#aaaaaa")
+# Evidence quality, in the guideline's own words, shown under the mark when the strength gives it.
+_QUALITY = (("very low certainty", "very low certainty"), ("low-quality evidence", "low-quality"))
+
+
+def _guideline_cells(ds: evidence.Dataset) -> list[tuple[evidence.Record, str, str]]:
+    """(record, situation, stance) for every filled cell, each checked against the record's words."""
+    from .errors import CourseDataError
+
+    out = []
+    for key, rid, situation, words, stance in _GUIDELINE_CELLS:
+        rec = ds.plotted(key, rid)
+        v = rec.value
+        if words not in v.scope and words not in v.conditions:
+            raise CourseDataError(f"{key}.yaml", rid, "value.scope/conditions",
+                                  f"the guidelines figure puts it under {situation!r} because of the words "
+                                  f"{words!r}, which are no longer in its scope or conditions")
+        out.append((rec, situation, stance or v.stance))
+    return out
+
+
+def _guideline_label(guideline: str) -> str:
+    """The axis label, short enough for a phone: "NICE NG59 (UK, 2016)" -> "NICE<br>2016" (the full
+    name is in the hover text, the caption and the table)."""
+    m = re.search(r"\b(\d{4})\)\s*$", guideline)
+    return guideline.split()[0] + (f"<br>{m.group(1)}" if m else "")
+
+
+def _quality(strength: str) -> str:
+    return next((short for words, short in _QUALITY if words in strength), "")
 
 
 def guidelines() -> CourseFigure:
-    """What NICE NG59, ACP 2017, WHO 2023 and KNGF 2021 say about massage, with their conditions."""
+    """What NICE NG59, ACP 2017, WHO 2023 and KNGF 2021 say about massage, situation by situation."""
     ds = dataset()
-    recs = [ds.plotted(k, i) for k, i in _GUIDELINE_RECORDS]
-    vals = [r.value for r in recs]
-    marks = [_STANCE_MARK[v.stance] for v in vals]
-    columns = ["Guideline", "Covers", "Massage?", "Conditions", "Strength / certainty"]
-    # Three columns in the drawn table (readable on a phone); all five in the text alternative.
-    # No <br> inside cells: plotly wraps cell text itself only when the text has no line breaks.
-    cells = [[f"{v.guideline}: {v.scope}" for v in vals], [m[0] for m in marks],
-             [f"{v.conditions} ({v.strength})" for v in vals]]
-    fig = _fig("Guidelines on massage at a glance", height=470,
-               margin={"l": 10, "r": 10, "t": 60, "b": 10})
-    fig.add_trace(go.Table(
-        columnwidth=[1.2, 1.3, 1.9],
-        header={"values": ["<b>Guideline (covers)</b>", "<b>Massage?</b>", "<b>Conditions (strength, certainty)</b>"],
-                "align": "left", "fill": {"color": "#e8e8e8"},
-                "line": {"color": "#999"}, "font": {"size": 13, "color": "#1a1a1a"}},
-        cells={"values": cells, "align": "left", "height": 30, "line": {"color": "#999"},
-               "fill": {"color": [["white"] * len(vals), [m[1] for m in marks], ["white"] * len(vals)]},
-               "font": {"size": 12, "color": "#1a1a1a"}},
+    cells = _guideline_cells(ds)
+    rows_y = list(dict.fromkeys(r.value.guideline for r, _, _ in cells))
+    ylab = {g: _guideline_label(g) for g in rows_y}
+    filled = {(r.value.guideline, s) for r, s, _ in cells}
+    fig = _fig("Guidelines on massage at a glance", height=560, hovermode="closest",
+               legend={"orientation": "h", "y": -0.06, "yanchor": "top", "x": 0, "title": {"text": ""}},
+               margin={"l": 60, "r": 20, "t": 130, "b": 40})
+    # One trace per mark, so the legend is the key: shape, colour and word all say the same thing.
+    for stance, (word, symbol, colour) in _STANCE_MARK.items():
+        mine = [(r, s) for r, s, st in cells if st == stance]
+        if not mine:
+            continue
+        texts = []
+        for r, _ in mine:
+            q = _quality(r.value.strength) if stance == r.value.stance else ""
+            texts.append(_wrap(word, 14) + (f"<br>({q})" if q else ""))
+        fig.add_trace(go.Scatter(
+            x=[_SITUATIONS[s][0] for _, s in mine], y=[ylab[r.value.guideline] for r, _ in mine],
+            mode="markers+text", name=word, text=texts, textposition="bottom center", cliponaxis=False,
+            textfont={"size": 12, "color": "#1a1a1a"}, customdata=[[r.key, r.id, s] for r, s in mine],
+            marker={"size": 18, "symbol": symbol, "color": colour, "line": {"color": colour, "width": 2.5}},
+            **_hover([f"<b>{r.value.guideline}</b>, {_SITUATIONS[s][1].lower()}: {word}<br>{_wrap(r.value.says, 48)}"
+                      f"<br>Conditions: {_wrap(r.value.conditions, 48)}<br>Strength: {_wrap(r.value.strength, 48)}"
+                      f"<br>{_wrap(_source(r), 48)}" for r, s in mine]),
+        ))
+    empty = [(g, s) for g in rows_y for s in _SITUATIONS if (g, s) not in filled]
+    scope = {r.value.guideline: r.value.scope for r, _, _ in cells}
+    word, symbol, colour = _NOT_ADDRESSED
+    fig.add_trace(go.Scatter(
+        x=[_SITUATIONS[s][0] for _, s in empty], y=[ylab[g] for g, _ in empty], mode="markers+text",
+        name=f"{word} not addressed", text=[word] * len(empty), textposition="bottom center",
+        textfont={"size": 12, "color": GREY}, customdata=[[g, s] for g, s in empty],
+        marker={"size": 9, "symbol": symbol, "color": colour, "line": {"color": colour, "width": 1.5}},
+        **_hover([f"<b>{g}</b>, {_SITUATIONS[s][1].lower()}:<br>not addressed by the recommendation the course "
+                  f"uses<br>(its scope: {_wrap(scope[g], 48)})" for g, s in empty]),
     ))
+    fig.update_xaxes(title_text="Situation", side="top", type="category", fixedrange=True, showgrid=True,
+                     categoryorder="array", categoryarray=[v[0] for v in _SITUATIONS.values()],
+                     range=[-0.65, len(_SITUATIONS) - 0.5], ticks="", showline=False)
+    fig.update_yaxes(title_text="Guideline", type="category", fixedrange=True, showgrid=True,
+                     categoryorder="array", categoryarray=[ylab[g] for g in reversed(rows_y)],
+                     range=[-0.6, len(rows_y) - 0.5], ticks="", showline=False)
+    recs = list(dict.fromkeys(r for r, _, _ in cells))
     summary = ("The guidelines differ: NICE (UK) accepts massage only alongside exercise; the American College of "
                "Physicians names it for acute or subacute pain but not for chronic pain; WHO says it may be offered "
                "for chronic pain (conditional, very low certainty); the Dutch KNGF guideline says not to use it on its "
                "own or in radicular syndrome (sciatica).")
-    caption = ("Sources: " + "; ".join(dict.fromkeys(r.short_cite for r in recs)) + ". The NICE row uses the BMJ "
+    caption = ("Sources: " + "; ".join(dict.fromkeys(r.short_cite for r in recs)) + ". Each mark has its own shape "
+               f"and word; {word} means the recommendation the course uses does not speak to that situation (hover "
+               "over a mark for the exact wording, conditions and strength). The NICE row uses the BMJ "
                "summary of the guideline, because the course could read the recommendation's own wording only on "
                "secondary pages; check nice.org.uk for the current version.")
-    rows = [[v.guideline, v.scope, v.stance, v.conditions, v.strength] for v in vals]
-    return CourseFigure("guidelines", fig, summary, caption, columns, rows)
+    order = {s: k for k, s in enumerate(_SITUATIONS)}
+    ordered = sorted(cells, key=lambda c: (rows_y.index(c[0].value.guideline), order[c[1]]))
+    rows = [[r.value.guideline, _SITUATIONS[s][1], _STANCE_MARK[st][0], r.value.conditions, r.value.strength]
+            for r, s, st in ordered]
+    return CourseFigure("guidelines", fig, summary, caption,
+                        ["Guideline", "Situation", "Massage?", "Conditions", "Strength / certainty"], rows)
 
 
 ALL_FIGURES = (lbp_burden, sciatica_prevalence, anatomy_explorer, piriformis_variants, cortisol_and_neurotransmitters,

@@ -2,8 +2,8 @@
 
 - Validates the course data (question banks, study records) before any page is read, so a
   malformed file fails the book build with a one-line message naming file, item and field.
-- Ships the course's own static files and the book's single copy of plotly.js (from the plotly
-  package, never a CDN).
+- Ships the course's own static files, among them the book's single copy of plotly.js: the basic
+  bundle vendored in ``static/vendor/`` (scatter, bar and pie; never a CDN).
 """
 
 from __future__ import annotations
@@ -98,16 +98,22 @@ def _add_static(app) -> None:
     app.add_js_file("sciatica-quiz.js", loading_method="defer")
 
 
+PLOTLY_BUNDLE = "vendor/plotly-basic.min.js"  # under _static/; static/sciatica-figures.js loads it
+
+
 def _copy_plotly(app, exception) -> None:
+    """Check that the vendored plotly.js bundle reached ``_static`` and drop an older full copy.
+
+    Sphinx copies ``static/`` (so ``static/vendor/plotly-basic.min.js``) into ``_static`` itself.
+    Earlier versions of this extension copied plotly's full ``plotly.min.js`` (about 4.8 MB) there;
+    an output folder built before keeps it, unused, unless it is removed here.
+    """
     if exception is not None or app.builder.format != "html":
         return
-    import plotly
-
-    src = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    dest = Path(app.outdir) / "_static" / "plotly.min.js"
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    if not dest.exists() or dest.stat().st_size != src.stat().st_size:
-        shutil.copyfile(src, dest)
+    static = Path(app.outdir) / "_static"
+    if not (static / PLOTLY_BUNDLE).is_file():
+        raise ExtensionError(f"plotly.js: {STATIC_DIR / PLOTLY_BUNDLE} was not copied to {static / PLOTLY_BUNDLE}")
+    (static / "plotly.min.js").unlink(missing_ok=True)
 
 
 def setup(app):

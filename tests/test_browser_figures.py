@@ -19,6 +19,7 @@ import pytest
 
 from browser import PageLog, new_page, serve
 from sciatica_course import figures
+from sciatica_course.sphinx_ext import PLOTLY_BUNDLE
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,8 +52,9 @@ def test_every_figure_is_drawn_offline(figure_book, chromium):
     html = (figure_book / "figures.html").read_text(encoding="utf-8")
     assert html.count('class="sc-plot"') == len(figures.ALL_FIGURES)
     assert "cdn.plot.ly" not in html and "cdn.jsdelivr" not in html
-    assert html.count("Plotly.newPlot") == 0  # plotly.js is not inlined: the page script loads _static/plotly.min.js
-    assert (figure_book / "_static" / "plotly.min.js").is_file()
+    assert html.count("Plotly.newPlot") == 0  # plotly.js is not inlined: the page script loads the basic bundle
+    assert (figure_book / "_static" / PLOTLY_BUNDLE).is_file()
+    assert not (figure_book / "_static" / "plotly.min.js").exists()
 
     log = PageLog()
     requests: list[str] = []
@@ -71,8 +73,8 @@ def test_every_figure_is_drawn_offline(figure_book, chromium):
             ".textContent.includes('Bothersomeness')", timeout=10_000)
         page.context.close()
     assert log.clean(), log.report()
-    plotly_loads = [r for r in requests if r.endswith("plotly.min.js")]
-    assert len(plotly_loads) == 1 and "/_static/" in plotly_loads[0], plotly_loads
+    plotly_loads = [r for r in requests if "plotly" in r.rsplit("/", 1)[-1]]
+    assert len(plotly_loads) == 1 and plotly_loads[0].endswith("/_static/" + PLOTLY_BUNDLE), plotly_loads
 
 
 def chapters_with_figures() -> list[str]:

@@ -72,7 +72,7 @@ def test_book_build_gets_html_and_text_only(built, monkeypatch):
 @pytest.mark.parametrize("name", CONTRACT)
 def test_xy_figures_label_their_axes(built, name):
     fig = built[name].fig
-    if name in {"anatomy_explorer", "guidelines"}:  # a schematic and a table: no value axes
+    if name == "anatomy_explorer":  # a schematic: no value axes
         return
     for axis in (fig.layout.xaxis, fig.layout.yaxis):
         if axis.showticklabels is False:
@@ -95,8 +95,7 @@ def test_colours_are_okabe_ito_or_neutral(built, name):
     spec = built[name].plotly_json()
     colours = set(re.findall(r"#[0-9A-Fa-f]{6}\b", json.dumps(spec["data"])))
     neutral = {c for c in colours if len({c[1:3], c[3:5], c[5:7]}) == 1}  # greys, black, white
-    tints = {"#d9eef9", "#e6f4ee", "#fdf1d6", "#eeeeee", "#f9e0d3"}  # table cell tints, each with a symbol
-    assert colours - neutral - tints <= {c.upper() for c in OKABE_ITO} | OKABE_ITO, name
+    assert colours - neutral <= {c.upper() for c in OKABE_ITO} | OKABE_ITO, name
 
 
 @pytest.mark.parametrize("name", CONTRACT)
@@ -250,19 +249,88 @@ def test_furlan_plots_only_the_verified_pooled_smds(built, ds):
     assert [y.split("certainty: ")[1] for y in tr.y] == ["not stated", "very low", "very low"]
 
 
-def test_guidelines_table_is_the_verified_records(built, ds):
+def guideline_marks(cf: CourseFigure) -> tuple[dict, list]:
+    """The guidelines chart read back: {(record key, id, situation): (mark, axis x, axis y, text, hover)}
+    for the filled cells, and [(guideline, situation, axis x, axis y)] for the empty ones."""
+    filled, empty = {}, []
+    for tr in cf.fig.data:
+        assert tr.type == "scatter" and tr.mode == "markers+text"
+        for x, y, text, hover, cd in zip(tr.x, tr.y, tr.text, tr.hovertext, tr.customdata):
+            if tr.name.endswith("not addressed"):
+                assert text == "\u2014"
+                empty.append((cd[0], cd[1], x, y))
+            else:
+                assert (cd[0], cd[1], cd[2]) not in filled
+                filled[(cd[0], cd[1], cd[2])] = (tr.name, x, y, text, hover)
+    return filled, empty
+
+
+def test_guidelines_chart_plots_each_verified_recommendation_as_it_stands(built, ds):
     cf = built["guidelines"]
-    table = cf.fig.data[0]
-    cells = table.cells.values
-    recs = [ds.get(k, i).value for k, i in figures._GUIDELINE_RECORDS]
-    assert list(cells[0]) == [f"{v.guideline}: {v.scope}" for v in recs]
-    assert list(cells[2]) == [f"{v.conditions} ({v.strength})" for v in recs]
-    stances = " ".join(cells[1])
-    assert "only with exercise" in stances and "not named" in stances and "do not use" in stances
-    assert "radicular" in cells[2][-1] and "single" in cells[2][-1]
-    assert cf.rows == [[v.guideline, v.scope, v.stance, v.conditions, v.strength] for v in recs]
+    filled, empty = guideline_marks(cf)
+    word = {stance: mark[0] for stance, mark in figures._STANCE_MARK.items()}
+    situations = figures._SITUATIONS
+    guidelines = set()
+    for (key, rid, situation), (mark, x, y, text, hover) in filled.items():
+        rec = ds.get(key, rid)
+        v = rec.value
+        assert rec.plottable and v.kind == "recommendation"
+        guidelines.add(v.guideline)
+        assert y == figures._guideline_label(v.guideline) and x == situations[situation][0]
+        assert plain(y) == f"{v.guideline.split()[0]} {v.guideline[-5:-1]}"  # "NICE 2016", from "NICE NG59 (UK, 2016)"
+        if situation == "alone" and v.stance != "do not use":
+            # drawn as "No" only because the record itself rules massage out on its own
+            assert mark == word["do not use"] and "never on its own" in v.conditions
+        else:
+            assert mark == word[v.stance]
+        assert plain(text).startswith(mark)
+        assert ("low-quality" in plain(text)) == (mark == "Yes" and "low-quality evidence" in v.strength)
+        assert ("very low certainty" in plain(text)) == ("very low certainty" in v.strength)
+        for field in (v.says, v.conditions, v.strength, rec.short_cite):
+            assert plain(field) in plain(hover), (key, rid, field)
+    # each guideline has exactly one mark per situation, filled or empty
+    cells = [(ds.get(k, i).value.guideline, s) for k, i, s in filled] + [(g, s) for g, s, _, _ in empty]
+    assert sorted(cells) == sorted((g, s) for g in guidelines for s in situations)
+    assert guidelines == {"NICE NG59 (UK, 2016)", "ACP (USA, 2017)", "WHO (2023)", "KNGF (Netherlands, 2021)"}
+    # what the evidence sheet says, cell by cell (section 8)
+    marks = {(k, s): m[0] for (k, _, s), m in filled.items()}
+    assert marks[("qaseem2017", "acute")] == "Yes" and marks[("qaseem2017", "chronic")] == "Not named"
+    assert marks[("kngf2021", "sciatica")] == "No" and marks[("kngf2021", "alone")] == "No"
+    assert marks[("who2023guideline", "chronic")] == "May be offered"
+    assert {s for k, s in marks if k == "who2023guideline"} == {"chronic"}  # its scope: chronic primary LBP
+    assert {m for (k, _), m in marks.items() if k == "bernstein2017"} == {"Only with exercise", "No"}
     assert ds.get("bernstein2017", "manual-therapy").plottable  # NICE row comes from the VERIFIED BMJ summary
     assert not ds.get("nice2016", "rec-1-2-7").plottable
+    assert ("nice2016", "rec-1-2-7") not in {(k, i) for k, i, _ in filled}
+
+
+def test_guidelines_chart_keys_symbols_and_words_not_colour_alone(built):
+    fig = built["guidelines"].fig
+    names = [t.name for t in fig.data]
+    symbols = [t.marker.symbol for t in fig.data]
+    assert len(set(names)) == len(names) == len(set(symbols)) and all(t.showlegend is not False for t in fig.data)
+    assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
+
+
+def test_guidelines_text_alternative_lists_every_plotted_mark(built, ds):
+    cf = built["guidelines"]
+    filled, _ = guideline_marks(cf)
+    expected = set()
+    for (key, rid, situation), (mark, *_rest) in filled.items():
+        v = ds.get(key, rid).value
+        expected.add((v.guideline, figures._SITUATIONS[situation][1], mark, v.conditions, v.strength))
+    assert len(cf.rows) == len(filled) and {tuple(r) for r in cf.rows} == expected
+    assert "\u2014" in cf.caption and "BMJ" in cf.caption
+
+
+def test_guidelines_figure_refuses_a_record_that_no_longer_says_what_puts_it_in_a_column(monkeypatch):
+    from sciatica_course.errors import CourseDataError
+
+    cells = list(figures._GUIDELINE_CELLS)
+    cells[-1] = ("kngf2021", "massage", "alone", "only on Tuesdays", None)
+    monkeypatch.setattr(figures, "_GUIDELINE_CELLS", tuple(cells))
+    with pytest.raises(CourseDataError, match=r"^kngf2021\.yaml: massage: .*'only on Tuesdays'"):
+        figures.guidelines()
 
 
 def test_text_alternative_holds_the_plotted_numbers(built, ds):

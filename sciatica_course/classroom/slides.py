@@ -201,8 +201,6 @@ def _exporter():
 
 def copy_assets(out: Path) -> None:
     """reveal.js, plotly.js and the course's own CSS/JS, next to the decks (never a CDN)."""
-    import plotly
-
     shutil.copytree(VENDOR, out / "reveal.js", dirs_exist_ok=True)
     (out / "reveal.js" / "dist" / "theme").mkdir(parents=True, exist_ok=True)
     # the deck's theme: nbconvert links reveal.js/dist/theme/<reveal_theme>.css
@@ -212,10 +210,9 @@ def copy_assets(out: Path) -> None:
     for f in STATIC_DIR.iterdir():
         if f.suffix in {".css", ".js"}:
             shutil.copyfile(f, static / f.name)
-    src = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    dest = static / "plotly.min.js"
-    if not dest.exists() or dest.stat().st_size != src.stat().st_size:
-        shutil.copyfile(src, dest)
+    # sciatica-figures.js loads plotly.js from vendor/ next to itself: the basic bundle the book uses.
+    shutil.copytree(STATIC_DIR / "vendor", static / "vendor", dirs_exist_ok=True)
+    (static / "plotly.min.js").unlink(missing_ok=True)  # the full bundle earlier versions copied here
 
 
 def export(stem: str, out: Path = OUT_DIR, execute: bool = True) -> Path:

@@ -1,6 +1,8 @@
 /* Upgrades each figure placeholder (.sc-plot) to an interactive plotly figure.
  * plotly.js comes from the book's own _static folder (never a CDN), is requested only on pages
- * that have a figure, and only once a figure is near the viewport, so text pages stay light. */
+ * that have a figure, and only once a figure is near the viewport, so text pages stay light. It is
+ * plotly's basic bundle (scatter, bar and pie traces only; static/vendor/README.md), about a
+ * quarter of the full one: every course figure uses only those trace types (tests/test_plotly_bundle.py). */
 (function () {
   "use strict";
   var me = document.currentScript;
@@ -12,7 +14,7 @@
     if (loading) return loading;
     loading = new Promise(function (resolve, reject) {
       var s = document.createElement("script");
-      s.src = base + "plotly.min.js";
+      s.src = base + "vendor/plotly-basic.min.js";
       s.async = true;
       s.onload = function () { resolve(window.Plotly); };
       s.onerror = function () { reject(new Error("plotly.js could not be loaded from " + s.src)); };
