@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -89,11 +90,20 @@ def builds(args) -> dict:
         if rc != 0:
             print(log[-3000:])
         out["executed"] = log.count("Executed notebook")
-        out["edited"] = edit_prose(src)
-        print(f"bench: rebuild after editing the prose of {out['edited']}...", flush=True)
-        out["rebuild_s"], rc, log = build(src, dest)
-        out["rebuild_ok"] = rc == 0
-        out["rebuild_executed"] = log.count("Executed notebook")
+        # A rebuild is short (mostly Jupyter Book's fixed start-up), so one run is noisy on a shared
+        # machine: edit and rebuild three times and report the median (all three are printed).
+        times, executed, oks = [], 0, []
+        for i in range(3):
+            out["edited"] = edit_prose(src)
+            print(f"bench: rebuild {i + 1}/3 after editing the prose of {out['edited']}...", flush=True)
+            secs, rc, log = build(src, dest)
+            times.append(secs)
+            oks.append(rc == 0)
+            executed += log.count("Executed notebook")
+        out["rebuild_runs"] = times
+        out["rebuild_s"] = statistics.median(times)
+        out["rebuild_ok"] = all(oks)
+        out["rebuild_executed"] = executed
         html = dest / "_build" / "html"
         keep = Path(args.html_out)
         if keep.exists():
@@ -235,7 +245,8 @@ def table(b: dict, w: dict, lh: dict, test_time: str, host: str) -> str:
         "| build | seconds | notebooks executed | target |",
         "|---|---|---|---|",
         f"| cold (fresh jupyter cache) | {b['cold_s']:.1f} | {b['executed']} | exit {'0' if b['cold_ok'] else 'non-zero'} |",
-        f"| rebuild after editing the prose of {b['edited']} | {b['rebuild_s']:.1f} "
+        f"| rebuild after editing the prose of {b['edited']} (median of "
+        f"{', '.join(f'{t:.1f}' for t in b.get('rebuild_runs', [])) or '-'}) | {b['rebuild_s']:.1f} "
         f"({100 * b['rebuild_s'] / b['cold_s']:.0f}% of cold) | {b['rebuild_executed']} | <= {TARGETS['rebuild_pct']}% |",
         "",
         f"`make test`: {test_time}.",
