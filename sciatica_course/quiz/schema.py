@@ -125,48 +125,20 @@ def _check_options(options: list[Option]) -> None:
         seen.add(o.id)
 
 
-class Single(_Question):
-    type: Literal["single"]
+class _Choice(_Question):
+    """Single and multiple choice: options with unique ids, shown in a fixed shuffle."""
+
     options: list[Option]
-    answer: NonEmpty
     keep_order: bool = False  # true for options that form a scale (e.g. low, moderate, high)
 
-    @model_validator(mode="after")
-    def _check(self):
-        _check_options(self.options)
-        if self.answer not in {o.id for o in self.options}:
-            raise _Problem("answer", f"{self.answer!r} is not one of the options")
-        if not self.keep_order:
-            object.__setattr__(self, "options", _shown_order(self.id, self.options))  # frozen model
-        return self
-
-    def option(self, oid: str) -> Option | None:
-        return next((o for o in self.options if o.id == oid), None)
-
-    def correct_text(self) -> list[str]:
-        return [self.option(self.answer).text]
-
-
-class Multiple(_Question):
-    type: Literal["multiple"]
-    options: list[Option]
-    answer: list[NonEmpty]
-    keep_order: bool = False  # true for options that form a scale
-
-    @field_validator("answer", mode="before")
-    @classmethod
-    def _listify(cls, v):
-        return [v] if isinstance(v, str) else v
+    def _answers(self) -> list[str]:  # pragma: no cover - abstract
+        raise NotImplementedError
 
     @model_validator(mode="after")
-    def _check(self):
+    def _check_choice(self):
         _check_options(self.options)
         ids = {o.id for o in self.options}
-        if not self.answer:
-            raise _Problem("answer", "needs at least one correct option")
-        if len(set(self.answer)) != len(self.answer):
-            raise _Problem("answer", "lists an option twice")
-        for a in self.answer:
+        for a in self._answers():
             if a not in ids:
                 raise _Problem("answer", f"{a!r} is not one of the options")
         if not self.keep_order:
@@ -177,7 +149,37 @@ class Multiple(_Question):
         return next((o for o in self.options if o.id == oid), None)
 
     def correct_text(self) -> list[str]:
-        return [o.text for o in self.options if o.id in self.answer]
+        answers = self._answers()
+        return [o.text for o in self.options if o.id in answers]
+
+
+class Single(_Choice):
+    type: Literal["single"]
+    answer: NonEmpty
+
+    def _answers(self) -> list[str]:
+        return [self.answer]
+
+
+class Multiple(_Choice):
+    type: Literal["multiple"]
+    answer: list[NonEmpty]
+
+    @field_validator("answer", mode="before")
+    @classmethod
+    def _listify(cls, v):
+        return [v] if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _check_answer_list(self):
+        if not self.answer:
+            raise _Problem("answer", "needs at least one correct option")
+        if len(set(self.answer)) != len(self.answer):
+            raise _Problem("answer", "lists an option twice")
+        return self
+
+    def _answers(self) -> list[str]:
+        return list(self.answer)
 
 
 class TrueFalse(_Question):
