@@ -66,6 +66,18 @@ def notebook(stem: str):
     return nbformat.read(path, as_version=4)
 
 
+def page_markdown(path: Path) -> str:
+    """The prose of a page: a notebook's markdown cells, or a book page's text."""
+    if not path.exists():
+        pytest.fail(f"{path.name} is missing")
+    return markdown_of(path.stem) if path.suffix == ".ipynb" else path.read_text()
+
+
+def cite_keys(text: str) -> list[str]:
+    """Every key cited with {cite}`a,b` in ``text``, in order."""
+    return [k.strip() for group in CITE.findall(text) for k in group.split(",") if k.strip()]
+
+
 def markdown_of(stem: str) -> str:
     return "\n\n".join(c.source for c in notebook(stem).cells if c.cell_type == "markdown")
 
@@ -211,7 +223,7 @@ def test_figures_are_labelled_referenced_tagged_and_exist(stem):
 
 @pytest.mark.parametrize("stem", STEMS)
 def test_chapter_cites_its_sources(stem):
-    keys = [k.strip() for group in CITE.findall(markdown_of(stem)) for k in group.split(",")]
+    keys = cite_keys(markdown_of(stem))
     assert len(keys) >= CITE_FLOOR[stem], f"{stem}: {len(keys)} citations (want at least {CITE_FLOOR[stem]})"
 
 
@@ -219,11 +231,8 @@ def test_chapter_cites_its_sources(stem):
     "path", [NB_DIR / f"{s}.ipynb" for s in STEMS] + BOOK_PAGES, ids=lambda p: f"{p.parent.name}/{p.name}"
 )
 def test_every_cite_key_is_in_the_bibliography(path):
-    if not path.exists():
-        pytest.fail(f"{path.name} is missing")
-    text = markdown_of(path.stem) if path.suffix == ".ipynb" else path.read_text()
     known = bib_keys()
-    used = {k.strip() for group in CITE.findall(text) for k in group.split(",") if k.strip()}
+    used = set(cite_keys(page_markdown(path)))
     missing = sorted(used - known)
     assert not missing, f"{path.name}: citation keys not in book/references.bib: {missing}"
 
@@ -238,9 +247,7 @@ def test_chapter_is_not_a_stub(stem):
     "path", [NB_DIR / f"{s}.ipynb" for s in STEMS] + BOOK_PAGES, ids=lambda p: f"{p.parent.name}/{p.name}"
 )
 def test_no_known_false_claims_from_the_source_article(path):
-    if not path.exists():
-        pytest.fail(f"{path.name} is missing")
-    text = markdown_of(path.stem) if path.suffix == ".ipynb" else path.read_text()
+    text = page_markdown(path)
     if path.suffix == ".ipynb":
         text += "\n".join(c.source for c in notebook(path.stem).cells if c.cell_type == "code")
     plain = normalise(without_myth_boxes(text))

@@ -81,6 +81,11 @@ class Item(_Model):
     text: NonEmpty
 
 
+def _as_list(value):
+    """YAML shorthand: one string where a list is expected means a list of one."""
+    return [value] if isinstance(value, str) else value
+
+
 class _Question(_Model):
     id: Ident
     prompt: NonEmpty
@@ -89,10 +94,7 @@ class _Question(_Model):
     cite: list[NonEmpty] = Field(default_factory=list)
     about: Literal["using-the-course"] | None = None
 
-    @field_validator("cite", mode="before")
-    @classmethod
-    def _one_or_many(cls, v):
-        return [v] if isinstance(v, str) else v
+    _cite_as_list = field_validator("cite", mode="before")(lambda v: _as_list(v))
 
     @model_validator(mode="after")
     def _needs_cite(self):
@@ -165,10 +167,7 @@ class Multiple(_Choice):
     type: Literal["multiple"]
     answer: list[NonEmpty]
 
-    @field_validator("answer", mode="before")
-    @classmethod
-    def _listify(cls, v):
-        return [v] if isinstance(v, str) else v
+    _answer_as_list = field_validator("answer", mode="before")(lambda v: _as_list(v))
 
     @model_validator(mode="after")
     def _check_answer_list(self):
