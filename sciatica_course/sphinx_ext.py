@@ -27,6 +27,7 @@ from .errors import CourseDataError
 # CourseDataError on the first problem.
 VALIDATORS: list[str] = [
     "sciatica_course.evidence:load_all",  # study records (data/studies/*.yaml)
+    "sciatica_course.safety:load_all",  # red flags, urgency, precautions (data/safety/*.yaml)
     "sciatica_course.quiz.schema:load_all",  # question banks (data/questions/*.yaml)
 ]
 

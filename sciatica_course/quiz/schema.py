@@ -23,7 +23,15 @@ Per type, the answer fields are:
 - ``numeric``: ``answer`` (a number), ``tolerance`` (>= 0) and ``unit`` (text, may be empty);
 - ``matching``: ``pairs`` (a list of ``{left, right}``) and optional ``distractors`` (extra right
   hand choices); every left item must be matched to its right item;
-- ``ordering``: ``items`` (a list of ``{id, text}`` in the correct order).
+- ``ordering``: ``items`` (a list of ``{id, text}`` in the correct order);
+- ``triage``: a short vignette (``prompt``) and the red flags it shows (``flags``: ids of
+  ``data/safety/red_flags.yaml``, possibly none) or ``precautions``; it is turned into a ``single``
+  question whose options are the urgency levels and whose answer is worked out from the safety data
+  (:func:`sciatica_course.safety.triage_question`).
+
+Any text may use the safety placeholders ``{urgency:<level>}``, ``{action:<level>}``, ``{flag:<id>}``
+and ``{flag-urgency:<id>}`` (see :mod:`sciatica_course.safety`), so quiz feedback states urgency in
+the same words as the chapters.
 
 Every question needs an ``explanation``. Every question needs ``cite`` unless it is about how to use
 the course (``about: using-the-course``). A malformed bank raises
@@ -42,6 +50,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
 
+from .. import safety
 from ..data import QUESTIONS_DIR, bib_keys, read_yaml
 from ..errors import CourseDataError
 
@@ -324,7 +333,7 @@ def _describe(err: ValidationError) -> tuple[str | None, str]:
     if kind == "extra_forbidden":
         return field, "is not a known field"
     if kind == "union_tag_invalid" or kind == "union_tag_not_found":
-        return "type", f"must be one of {', '.join(QUESTION_TYPES)}"
+        return "type", f"must be one of {', '.join(QUESTION_TYPES)}, triage"
     if kind == "string_pattern_mismatch":
         return field, f"{e.get('input')!r} must be lower-case letters, digits and hyphens"
     if kind == "string_too_short":
@@ -349,6 +358,11 @@ def _load(path: Path, mtime: float) -> Bank:
         label = f"question {q['id']}" if isinstance(q, dict) and isinstance(q.get("id"), str) else f"question {n}"
         if not isinstance(q, dict):
             raise CourseDataError(name, label, None, "must be a mapping")
+        # Safety words come from the safety data: placeholders such as {urgency:emergency} are
+        # filled in, and a triage vignette becomes a single-choice question answered from the flags.
+        q = safety.expand_all(q, (name, label, None))
+        if q.get("type") == "triage":
+            q = safety.triage_question(q, name)
         try:
             parsed = _QUESTION.validate_python(q)
         except ValidationError as err:
