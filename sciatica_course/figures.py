@@ -376,7 +376,7 @@ def _panel(text: str, x: float, y: float, width: int = 34) -> dict:
 
 
 def cortisol_and_neurotransmitters() -> CourseFigure:
-    """Field 2005's uncontrolled average changes beside the pooled evidence (Moyer 2004)."""
+    """Field 2005's averaged before-and-after changes beside the pooled evidence (Moyer 2004)."""
     ds = dataset()
     recs = [ds.plotted("field2005", k) for k in ("cortisol", "serotonin", "dopamine")]
     moyer = ds.plotted("moyer2004", "cortisol-single")
@@ -388,7 +388,7 @@ def cortisol_and_neurotransmitters() -> CourseFigure:
                margin={"l": 60, "r": 20, "t": 90, "b": 10})
     fig.update_layout(yaxis={"domain": [0.5, 1]})
     fig.add_trace(go.Bar(
-        x=names, y=values, name="Field et al. 2005 (uncontrolled averages)",
+        x=names, y=values, name="Field et al. 2005 (averaged before-after changes)",
         marker={"color": [BLUE, ORANGE, GREEN], "pattern": {"shape": "/", "fgcolor": "#1a1a1a", "solidity": 0.2},
                 "line": {"color": "#1a1a1a", "width": 1}},
         text=[f"{'+' if v > 0 else ''}{_fmt(v)}%" for v in values], textposition="outside",
@@ -404,15 +404,15 @@ def cortisol_and_neurotransmitters() -> CourseFigure:
                f"+{_fmt(values[1])}% and dopamine +{_fmt(values[2])}% after massage, without a pooled comparison "
                f"with controls. A meta-analysis of {int(moyer_n.value.value)} studies found that single "
                "massage sessions did not reduce cortisol.")
-    caption = (_source(*recs[:1], moyer) + " Bars (hatched): unweighted averages from the authors' own laboratory, "
-               "not compared with control groups. ")
+    caption = (_source(*recs[:1], moyer) + " Bars (hatched): before-and-after changes averaged across the authors' "
+               "own laboratory's studies; the review reports no pooled comparison with control groups. ")
     if moyer2011.plottable:
         caption += f"{moyer2011.short_cite}: {moyer2011.value.text}"
     else:
         caption += (f"A later quantitative review ({moyer2011.short_cite}) is reported to have found a very small, "
                     "non-significant effect on cortisol, but the course read that only on a secondary page, so its "
                     "numbers are not shown.")
-    rows = [[f"{r.outcome}", f"{'+' if v > 0 else ''}{_fmt(v)}%", r.short_cite, "uncontrolled average"]
+    rows = [[f"{r.outcome}", f"{'+' if v > 0 else ''}{_fmt(v)}%", r.short_cite, "averaged before-after change"]
             for r, v in zip(recs, values)]
     rows.append(["cortisol", "not reduced by single sessions", moyer.short_cite,
                  f"meta-analysis of {int(moyer_n.value.value)} studies"])
@@ -450,6 +450,138 @@ def endorphins() -> CourseFigure:
              f"{_fmt(ys[0], 1)} \u2192 {_fmt(ys[1], 1)} pg/0.1 ml (+{_fmt(change.value.value)}%)"],
             [day.short_cite, f"massage n = {day.n['massage']} vs rest n = {day.n['rest']}", "no significant difference"]]
     return CourseFigure("endorphins", fig, summary, caption, ["Study", "Design", "Result"], rows)
+
+
+# Morelli 1991's six recordings in study order: (record id, axis label, phase).
+_MORELLI = (("before-1", "Before 1", "before"), ("before-2", "Before 2", "before"),
+            ("during-1", "During 1", "during"), ("during-2", "During 2", "during"),
+            ("after-1", "After 1", "after"), ("after-2", "After 2", "after"))
+# phase: (colour, marker, legend name)
+_PHASE_MARK = {"before": (BLUE, "circle", "before massage"), "during": (ORANGE, "diamond", "during massage"),
+               "after": (GREEN, "square", "after massage")}
+
+
+def h_reflex() -> CourseFigure:
+    """Morelli 1991: the calf's H-reflex in six recordings (two before, two during, two after massage)."""
+    ds = dataset()
+    recs = {rid: ds.plotted("morelli1991", rid) for rid, _, _ in _MORELLI}
+    only_during = ds.get("morelli1991", "only-during")
+    first = recs["before-1"]
+    n = first.n["subjects"]
+    fig = _fig("Calf reflex before, during and after massage", height=470,
+               legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0},
+               margin={"l": 60, "r": 40, "t": 70, "b": 40})
+    # The massage period: a light band behind the two "during" recordings (categories 2 and 3).
+    fig.add_shape(type="rect", xref="x", yref="paper", x0=1.5, x1=3.5, y0=0, y1=1, layer="below",
+                  fillcolor="rgba(230,159,0,0.12)", line={"width": 0})
+    fig.add_annotation(x=2.5, y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False,
+                       text="hands on the muscle", font={"size": 12, "color": "#8a5a00"})
+    for phase, (colour, symbol, name) in _PHASE_MARK.items():
+        mine = [(recs[rid], label) for rid, label, ph in _MORELLI if ph == phase]
+        fig.add_trace(go.Scatter(
+            x=[label for _, label in mine], y=[r.value.mean for r, _ in mine], mode="markers+text", name=name,
+            marker={"size": 14, "symbol": symbol, "color": colour, "line": {"color": "#1a1a1a", "width": 1}},
+            error_y={"type": "data", "array": [r.value.sd for r, _ in mine], "color": colour, "thickness": 2,
+                     "width": 8},
+            text=[_fmt(r.value.mean, 2) for r, _ in mine], textposition="middle right",
+            **_hover([f"{r.timepoint}: mean {_fmt(r.value.mean, 2)} mV (SD {_fmt(r.value.sd, 2)}); "
+                      f"{n} healthy volunteers" for r, _ in mine]),
+        ))
+    fig.update_xaxes(title_text="Recording (two before, two during, two after the massage)", type="category",
+                     categoryorder="array", categoryarray=[label for _, label, _ in _MORELLI])
+    fig.update_yaxes(title_text=f"H-reflex size ({first.scale}), mean and SD", range=[0, 4.2])
+    during = [recs[rid].value.mean for rid, _, ph in _MORELLI if ph == "during"]
+    others = [recs[rid].value.mean for rid, _, ph in _MORELLI if ph != "during"]
+    summary = (f"In {n} healthy volunteers, the calf's reflex averaged {_fmt(max(during), 2)} mV while the muscle was "
+               f"being massaged, against {_fmt(min(others), 2)} to {_fmt(max(others), 2)} mV before and after. "
+               "It was smaller only while the massage went on.")
+    caption = (_source(first) + f" {first.population}. Dots: mean reflex size; bars: standard deviation (SD), "
+               "the spread between people. " + only_during.value.text + " The abstract lists the four values "
+               "outside massage in order; the course reads them as before 1, before 2, after 1 and after 2, "
+               "following the study's before-during-after design.")
+    rows = [[label, _fmt(recs[rid].value.mean, 2), _fmt(recs[rid].value.sd, 2)] for rid, label, _ in _MORELLI]
+    return CourseFigure("h_reflex", fig, summary, caption, ["Recording", "Mean H-reflex (mV)", "SD (mV)"], rows)
+
+
+# condition: (colour, hatch pattern, legend name)
+_FLOW_MARK = {"rest": (BLUE, "", "rest"), "active": (GREEN, ".", "active recovery (gentle exercise)"),
+              "massage": (ORANGE, "/", "massage")}
+# (subplot row, col, study key, record id of each condition's mean, SE record suffix or None, axis title)
+_FLOW_PANELS = (
+    (1, 1, "hinds2004", {"rest": "femoral-rest", "massage": "femoral-massage"}, None, "mL per minute"),
+    (1, 2, "hinds2004", {"rest": "skin-flow-rest", "massage": "skin-flow-massage"}, None, "units (arbitrary)"),
+    (2, 1, "wiltshire2010", {"rest": "flow-total-passive", "active": "flow-total-active",
+                             "massage": "flow-total-massage"}, "-se", "mL in 10 min (SE bars)"),
+    (2, 2, "wiltshire2010", {"rest": "lactate-passive", "active": "lactate-active",
+                             "massage": "lactate-massage"}, "-se", "mmol (SE bars)"),
+)
+_FLOW_TITLES = ("Thigh: main artery", "Thigh: skin", "Forearm: blood flow", "Forearm: lactate out")
+
+
+def blood_flow() -> CourseFigure:
+    """Hinds 2004 (thigh artery vs skin, massage vs rest) and Wiltshire 2010 (forearm flow and lactate
+    removal after hard exercise: rest, active recovery, massage, with SE bars)."""
+    ds = dataset()
+    fig = make_subplots(rows=2, cols=2, subplot_titles=_FLOW_TITLES, vertical_spacing=0.2, horizontal_spacing=0.16)
+    fig.update_layout(template=TEMPLATE, height=680, barmode="overlay", bargap=0.35,
+                      title={"text": "Blood flow: skin vs main artery", "x": 0,
+                             "xanchor": "left", "y": 1, "yanchor": "top", "pad": {"l": 8, "t": 12}},
+                      legend={"orientation": "h", "y": -0.16, "yanchor": "top", "x": 0},
+                      margin={"l": 60, "r": 20, "t": 90, "b": 90})
+    shown: set[str] = set()
+    rows, used = [], []
+    for row, col, key, ids, se_suffix, ytitle in _FLOW_PANELS:
+        tops, labels = [], []
+        for cond, rid in ids.items():
+            rec = ds.plotted(key, rid)
+            se = ds.plotted(key, rid + se_suffix) if se_suffix else None
+            used.append(rec)
+            colour, pattern, name = _FLOW_MARK[cond]
+            mean = rec.value.mean
+            spread = f" (SE {_fmt(se.value.value)})" if se else ""
+            bar = go.Bar(
+                x=[name.split(" ")[0]], y=[mean], name=name, legendgroup=cond, showlegend=cond not in shown,
+                marker={"color": colour, "line": {"color": "#1a1a1a", "width": 1},
+                        "pattern": {"shape": pattern, "fgcolor": "#1a1a1a", "fillmode": "overlay", "solidity": 0.3}},
+                **_hover([f"{rec.short_cite}: {rec.outcome}, {rec.arm}: {_fmt(mean)} {rec.scale}{spread}; "
+                          f"{rec.n['subjects']} healthy volunteers"]),
+            )
+            if se:
+                bar.error_y = {"type": "data", "array": [se.value.value], "color": "#1a1a1a", "thickness": 1.5,
+                               "width": 6}
+            fig.add_trace(bar, row=row, col=col)
+            shown.add(cond)
+            tops.append(mean + (se.value.value if se else 0))
+            labels.append((name.split(" ")[0], _fmt(mean)))
+            rows.append([rec.short_cite.split(",")[0], rec.outcome, rec.arm, f"{_fmt(mean)} {rec.scale}",
+                         f"SE {_fmt(se.value.value)}" if se else "spread not drawn (SD or SE not stated)"])
+        # The value above each bar (above its error bar, so the two never overlap).
+        fig.add_trace(go.Scatter(x=[x for x, _ in labels], y=tops, mode="text", text=[t for _, t in labels],
+                                 textposition="top center", showlegend=False, hoverinfo="skip", cliponaxis=False,
+                                 textfont={"size": 13, "color": "#1a1a1a"}), row=row, col=col)
+        top = max(tops)
+        fig.update_yaxes(title_text=ytitle, range=[0, top * 1.25], rangemode="tozero", row=row, col=col)
+    hinds, wilt = used[0], used[4]
+    for col in (1, 2):
+        fig.update_xaxes(title_text=f"Hinds 2004, {hinds.n['subjects']} men", tickangle=0, row=1, col=col)
+        fig.update_xaxes(title_text=f"Wiltshire 2010, n = {wilt.n['subjects']}", tickangle=0, row=2, col=col)
+    v = {f"{r.key}/{r.id}": r.value.mean for r in used}
+    summary = (f"After thigh exercise, massage left blood flow in the main thigh artery about where rest left it "
+               f"({_fmt(v['hinds2004/femoral-massage'])} vs {_fmt(v['hinds2004/femoral-rest'])} mL per minute) but "
+               f"raised skin blood flow ({_fmt(v['hinds2004/skin-flow-massage'])} vs "
+               f"{_fmt(v['hinds2004/skin-flow-rest'])} units). After hard forearm exercise, less blood passed through "
+               f"the forearm with massage than with rest ({_fmt(v['wiltshire2010/flow-total-massage'])} vs "
+               f"{_fmt(v['wiltshire2010/flow-total-passive'])} mL in 10 minutes), and less lactate left the muscle "
+               f"({_fmt(v['wiltshire2010/lactate-massage'])} vs {_fmt(v['wiltshire2010/lactate-passive'])} mmol).")
+    caption = (_source(hinds, wilt) + " All healthy volunteers, not people with back pain or sciatica. Top: "
+               f"{hinds.n['subjects']} men, end of massage vs end of rest after thigh exercise; the thigh-artery "
+               "difference was not significant. The abstract gives a spread (\u00b1) for each top value without saying "
+               "whether it is a standard deviation or a standard error, so no bars are drawn there. Bottom: "
+               f"{wilt.n['subjects']} people, 10 minutes of rest, gentle handgrip exercise or massage after 2 minutes "
+               "of hard handgrip; error bars are standard errors (SE), as the paper reports them. Skin units are "
+               "arbitrary: compare the two bars, not the number with other studies.")
+    return CourseFigure("blood_flow", fig, summary, caption,
+                        ["Study", "Measure", "Condition", "Mean", "Spread"], rows)
 
 
 # -------------------------------------------------------------------------------------- trials
@@ -731,4 +863,4 @@ def guidelines() -> CourseFigure:
 
 
 ALL_FIGURES = (lbp_burden, sciatica_prevalence, anatomy_explorer, piriformis_variants, cortisol_and_neurotransmitters,
-               endorphins, majchrzycki_2014, cherkin_2011, furlan_2015, guidelines)
+               endorphins, h_reflex, blood_flow, majchrzycki_2014, cherkin_2011, furlan_2015, guidelines)

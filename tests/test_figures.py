@@ -15,7 +15,7 @@ from sciatica_course.display import BOOK_BUILD_ENV, PLOTLY_MIME, CourseFigure
 OKABE_ITO = {figures.BLACK, figures.ORANGE, figures.SKY, figures.GREEN, figures.YELLOW, figures.BLUE,
              figures.VERMILLION, figures.PURPLE}
 CONTRACT = ["lbp_burden", "sciatica_prevalence", "anatomy_explorer", "piriformis_variants",
-            "cortisol_and_neurotransmitters", "endorphins", "majchrzycki_2014", "cherkin_2011", "furlan_2015",
+            "cortisol_and_neurotransmitters", "endorphins", "h_reflex", "blood_flow", "majchrzycki_2014", "cherkin_2011", "furlan_2015",
             "guidelines"]
 
 
@@ -192,6 +192,81 @@ def test_endorphins_kaada_before_after_and_day_no_change(built, ds):
     assert "n = 10" in panel and "n = 11" in panel
     assert plain(ds.get("day1987", "result").value.text) in panel
     assert "20.0" in cf.to_text() and "23.2" in cf.to_text() and "no control group" in cf.to_text()
+
+
+def test_cortisol_caption_describes_field_2005_as_averaged_before_after_changes(built):
+    """Field 2005 reports averaged before-and-after changes; it does not say its studies lacked controls."""
+    cap = built["cortisol_and_neurotransmitters"].caption
+    assert "before-and-after changes averaged" in cap and "no pooled comparison with control groups" in cap
+    assert "without control groups" not in cap and "not compared with control groups" not in cap
+
+
+def test_h_reflex_plots_morelli_1991s_six_means_with_sd_bars(built, ds):
+    cf = built["h_reflex"]
+    points = {}
+    for tr in cf.fig.data:
+        for x, y, sd in zip(tr.x, tr.y, tr.error_y.array):
+            points[x] = (y, sd, tr.name, tr.marker.symbol)
+    order = [label for _, label, _ in figures._MORELLI]
+    assert list(cf.fig.layout.xaxis.categoryarray) == order == sorted(points, key=order.index)
+    for rid, label, phase in figures._MORELLI:
+        v = ds.get("morelli1991", rid).value
+        assert close(points[label][:2], [v.mean, v.sd]), label
+        assert points[label][2] == f"{phase} massage"
+    # the pinned numbers (tests/expected_values.csv), in study order: before, before, during, during, after, after
+    assert [points[lab][0] for lab in order] == [2.58, 2.56, 0.76, 0.76, 2.82, 2.89]
+    assert [points[lab][1] for lab in order] == [0.75, 0.71, 0.58, 0.61, 1.14, 0.82]
+    # phases differ by shape as well as colour; the shaded band covers exactly the two massage recordings
+    assert len({p[3] for p in points.values()}) == 3
+    (band,) = cf.fig.layout.shapes
+    assert (band.x0, band.x1) == (1.5, 3.5) and order[2:4] == ["During 1", "During 2"]
+    assert "SD" in cf.fig.layout.yaxis.title.text and "standard deviation" in cf.caption
+    assert "healthy volunteers" in cf.caption and "sciatica" in cf.caption and "healthy volunteers" in cf.summary
+    assert "0.76" in cf.to_text() and "2.89" in cf.to_text()
+
+
+def flow_panels(cf: CourseFigure) -> dict[str, dict[str, tuple[float, float | None]]]:
+    """The blood-flow figure read back: {x axis: {condition: (bar height, error bar or None)}}."""
+    panels: dict[str, dict] = {}
+    for tr in cf.fig.data:
+        if tr.type != "bar":
+            continue
+        (x,), (y,) = tr.x, tr.y
+        err = tr.error_y.array[0] if tr.error_y.array is not None else None
+        panels.setdefault(tr.xaxis, {})[x] = (y, err)
+    return panels
+
+
+def test_blood_flow_plots_hinds_2004_and_wiltshire_2010_with_se_only_where_reported(built, ds):
+    cf = built["blood_flow"]
+    panels = flow_panels(cf)
+    assert list(panels) == ["x", "x2", "x3", "x4"]
+    for axis, (_, _, key, ids, se_suffix, _) in zip(panels, figures._FLOW_PANELS):
+        assert list(panels[axis]) == [figures._FLOW_MARK[c][2].split(" ")[0] for c in ids]
+        for cond, rid in ids.items():
+            height, err = panels[axis][figures._FLOW_MARK[cond][2].split(" ")[0]]
+            assert math.isclose(height, ds.get(key, rid).value.mean), (key, rid)
+            if se_suffix:
+                se = ds.get(key, rid + se_suffix)
+                assert se.value.unit.endswith("(SE)") and math.isclose(err, se.value.value)
+            else:
+                assert err is None  # Hinds: the abstract does not say whether its spread is an SD or an SE
+    # the pinned numbers (tests/expected_values.csv)
+    heights = {a: [h for h, _ in p.values()] for a, p in panels.items()}
+    assert heights == {"x": [733, 760], "x2": [6, 150], "x3": [4203, 3584, 3178], "x4": [20.5, 15.4, 14.7]}
+    assert [e for _, e in panels["x3"].values()] == [531, 284, 304]
+    assert [e for _, e in panels["x4"].values()] == [2.8, 1.9, 1.6]
+    # value labels sit above the error bars and carry no hover of their own
+    labels = [tr for tr in cf.fig.data if tr.type == "scatter"]
+    assert len(labels) == 4 and all(tr.hoverinfo == "skip" and tr.mode == "text" for tr in labels)
+    assert list(labels[2].y) == [4203 + 531, 3584 + 284, 3178 + 304]
+    assert "SE" in cf.fig.layout.yaxis3.title.text and "SE" in cf.fig.layout.yaxis4.title.text
+    assert "standard errors (SE)" in cf.caption and "healthy volunteers" in cf.caption
+    assert "sciatica" in cf.caption and "no bars are drawn" in cf.caption
+    # each condition has its own colour and hatch; the legend names each once
+    legend = [tr.name for tr in cf.fig.data if tr.type == "bar" and tr.showlegend]
+    assert sorted(legend) == sorted(m[2] for m in figures._FLOW_MARK.values())
+    assert len({(m[0], m[1]) for m in figures._FLOW_MARK.values()}) == 3
 
 
 def test_majchrzycki_each_outcome_and_arm_is_the_data(built, ds):
