@@ -42,6 +42,12 @@ POINTS = [
     ("02-what-is-sciatica", r"surgery becomes an option", "jensen2019"),
     ("02-what-is-sciatica", r"no clear difference has been found", "koes2007"),
     ("02-what-is-sciatica", r"pregnancy does not seem to make a disc herniation more likely", "chan2024"),
+    ("03-anatomy", r"ends at about the level of the\s+first and second lumbar vertebrae", "statpearls_cord"),
+    ("03-anatomy", r"called the cauda equina", "statpearls_cord"),
+    ("03-anatomy", r"leaves the spine\s+just below the vertebra with the same number", "neurosurgicalatlas_lumbar"),
+    ("03-anatomy", r"curves out above the disc", "radiopaedia_transiting"),
+    ("03-anatomy", r"l4/l5 disc herniation most often\s+affects the l5 root", "harrison19"),
+    ("03-anatomy", r"l5 root is passing on its way down", "radiopaedia_transiting"),
 ]
 
 
