@@ -21,6 +21,7 @@ from typing import Any
 import nbformat
 
 from ..data import DATA_DIR, NOTEBOOKS_DIR, bib_keys, read_yaml
+from .. import safety
 from ..errors import CourseDataError
 
 TEACHER_DIR = DATA_DIR / "teacher"
@@ -205,8 +206,10 @@ def _require(cond: bool, file: str, item: str | None, fld: str | None, problem: 
 
 
 def _text(value: Any, file: str, item: str | None, fld: str) -> str:
+    """Non-empty text, with the safety placeholders ({urgency:...}, {flag:...}) filled in from the
+    safety data, so teacher notes state urgency in the same words as the chapters."""
     _require(isinstance(value, str) and value.strip() != "", file, item, fld, "must be non-empty text")
-    return value.strip()
+    return safety.expand(value.strip(), (file, item, fld))
 
 
 def check_citations(text: str, file: str, item: str, fld: str) -> list[str]:
