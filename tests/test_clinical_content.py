@@ -46,7 +46,9 @@ POINTS = [
     ("03-anatomy", r"called the cauda equina", "statpearls_cord"),
     ("03-anatomy", r"leaves the spine\s+just below the vertebra with the same number", "neurosurgicalatlas_lumbar"),
     ("03-anatomy", r"curves out above the disc", "radiopaedia_transiting"),
-    ("03-anatomy", r"l4/l5 disc herniation most often\s+affects the l5 root", "harrison19"),
+    ("03-anatomy", r"l4/l5 disc herniation most often affects the l5 root", "radiopaedia_transiting"),
+    ("03-anatomy", r"l4/l5 disc herniation most often affects the l5 root", "neurosurgicalatlas_lumbar"),
+    ("03-anatomy", r"follow the l5 row of the table", "harrison19"),
     ("03-anatomy", r"l5 root is passing on its way down", "radiopaedia_transiting"),
 ]
 
