@@ -25,6 +25,8 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter("07-types-of-massage", "Types of massage", 20, "What are the main styles, and who should avoid them?"),
     Chapter("08-self-care", "Self-care at home", 20, "What can I safely try myself, and when should I stop?"),
     Chapter("09-review", "Review", 20, "Can I put it all together?"),
+    Chapter("10-for-massage-students", "For massage students: screening and referral", 25,
+            "How do I screen a client with back or leg pain, and when do I refer?"),
 )
 
 
