@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 
 from sphinx.errors import ExtensionError
+from sphinx.util.docutils import SphinxDirective
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -117,7 +118,29 @@ def _copy_plotly(app, exception) -> None:
     (static / "plotly.min.js").unlink(missing_ok=True)
 
 
+class SafetyDirective(SphinxDirective):
+    """``{safety} red-flags`` in a Markdown page: the same box the notebooks show, from the safety data.
+
+    Pages that are not notebooks (the home page) cannot run ``safety.red_flags()``; this directive
+    renders the same MyST text, so a safety statement still lives only in ``data/safety``.
+    """
+
+    required_arguments = 1
+
+    def run(self):
+        from . import safety
+
+        kinds = {"red-flags": safety.red_flags, "precautions": safety.precautions,
+                 "stop-signs": safety.stop_signs, "urgency": safety.urgency_table,
+                 "screening": safety.screening_table}
+        kind = self.arguments[0]
+        if kind not in kinds:
+            raise self.error(f"safety: unknown box {kind!r} (one of: {', '.join(kinds)})")
+        return self.parse_text_to_nodes(kinds[kind]().md)
+
+
 def setup(app):
+    app.add_directive("safety", SafetyDirective)
     # Kernels started by this build inherit the environment: course figures then leave out plotly's
     # own mimetype, which the HTML book cannot use (MyST-NB would warn "unknown mime type") and which
     # would only bloat the executed notebooks. JupyterLab, without this variable, still gets it.

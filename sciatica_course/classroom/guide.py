@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from ..course import CHAPTERS, Chapter
+from .. import safety
 from ..data import REPO_DIR
 from . import sources
 
@@ -108,6 +109,11 @@ def chapter_page(ch: Chapter, number: int) -> str:
         lines += [figure_summary(name, ch.stem) for name in figs]
         lines.append("")
     lines += [f"{i}. {s}" for i, s in enumerate(notes.activity_steps, 1)]
+    lines += ["", "## Safety for this lesson", "",
+              "Every lesson can raise questions about a learner's own pain. The course's one red-flag box, "
+              "rendered from `sciatica_course/data/safety/red_flags.yaml` like every chapter's box, is below. "
+              "If a learner describes a red flag, act at the level it shows.", "",
+              safety.red_flags().md]
     lines += ["", answer_key_markdown(ch.stem), ""]
     return "\n".join(lines)
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..course import CHAPTERS, Chapter, chapter
 from ..data import BIB_FILE, REPO_DIR
+from .. import safety
 from ..display import esc
 from . import sources
 
@@ -55,6 +56,8 @@ figcaption { font-size: 9.5pt; margin-top: 1.5mm; }
 .key .options li::before { content: "\2013\00a0"; }
 .why { margin: 1mm 0 0; }
 .refs { font-size: 9pt; }
+.safety { break-inside: avoid; font-size: 10pt; }
+.safety .sc-safety { border: 2px solid #000 !important; background: none !important; }
 footer { font-size: 8.5pt; color: #333; margin-top: 8mm; border-top: 1px solid #999; padding-top: 2mm; }
 """
 
@@ -207,6 +210,8 @@ def student_html(stem: str, with_figures: bool = True) -> str:
             out.append('<ul class="options">' + "".join(
                 f'<li><span class="box" aria-hidden="true"></span>{plain(t)}</li>' for t in q.order_items) + "</ul>")
         out.append('<div class="lines" aria-label="space for your answer">' + "<div></div>" * (2 if q.options else 3) + "</div></section>")
+    # Every handout carries the course's one red-flag box, rendered from the safety data.
+    out.append('<h2>Red flags</h2><section class="safety">' + safety.red_flags_html() + "</section>")
     return _page(f"Chapter {number}: {ch.title}", "\n".join(out), ch, "Student handout")
 
 
