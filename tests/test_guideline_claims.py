@@ -82,10 +82,21 @@ def page_text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
+# Clauses joined in one sentence ("NICE allows it with exercise, and KNGF advises against it") are
+# read one by one, so a correct contrast is not mistaken for NICE advising against massage.
+CLAUSE_BREAK = re.compile(r";|:|,\s+(?:and|but|while|whereas)\s+|\s+(?:while|whereas)\s+")
+
+
 def says_nice_advises_against(text: str) -> list[str]:
-    """Sentences that name NICE and say it advises against massage (or manual therapy)."""
-    return [s for para in paragraphs(text) for s in sentences(para)
-            if NICE.search(s) and AGAINST.search(s) and MASSAGE.search(s)]
+    """Sentences with a clause that names NICE and says it advises against massage (or manual therapy)."""
+    out = []
+    for para in paragraphs(text):
+        for s in sentences(para):
+            for clause in CLAUSE_BREAK.split(s):
+                if NICE.search(clause) and AGAINST.search(clause) and MASSAGE.search(clause):
+                    out.append(s)
+                    break
+    return out
 
 
 # ------------------------------------------------------------------------- the misstatement
@@ -105,6 +116,8 @@ def test_no_page_says_the_one_guideline_on_sciatica_advises_against_massage(path
     "NICE advises against massage for sciatica {cite}`nice2016`.",
     "The NICE guideline (NG59) does not recommend\nmassage.",
     "NICE says not to use massage in people with sciatica.",
+    "NICE, like the Dutch guideline, advises against massage in sciatica.",
+    "Guidelines agree: NICE and KNGF both advise against massage.",
 ])
 def test_the_checks_catch_the_misstatement(sentence):
     flat = plain(sentence).lower()
@@ -116,6 +129,9 @@ def test_the_checks_catch_the_misstatement(sentence):
     "NICE says massage may be considered, but only within a package that includes exercise. "
     "The Dutch KNGF guideline advises against massage in sciatica.",
     "NICE advises against routine imaging for back pain or sciatica outside specialist care.",
+    "Guidelines differ: NICE suggests considering massage only as part of a package that includes exercise "
+    "{cite}`nice2016`, and the Dutch physiotherapy guideline advises against massage in sciatica {cite}`kngf2021`.",
+    "NICE suggests massage only alongside exercise, and one national guideline advises against it.",
 ])
 def test_the_checks_let_correct_sentences_through(sentence):
     assert not says_nice_advises_against(sentence)
