@@ -3,9 +3,10 @@
 Two figures, both :class:`sciatica_course.display.CourseFigure` in the house style of
 :mod:`sciatica_course.figures` (imported, not copied):
 
-- :func:`natural_course`: what five published studies found about recovery over time. Every value
-  comes from the study dataset (``data/studies``), one marker style per study, because the studies
-  measured different things in different groups of people and are not one curve.
+- :func:`natural_course`: what three published studies (five reports) found about recovery over
+  time. Every value comes from the study dataset (``data/studies``), one marker style per report,
+  because the studies measured different things in different groups of people and are not one
+  curve.
 - :func:`simulation`: a seeded simulation of made-up patients whose pain falls on its own. A slider
   (plotly's own, so it works in JupyterLab and in the static book without a kernel; the values for
   every position are computed here and stored in the figure) sets the treatment's true effect,
@@ -28,7 +29,7 @@ from plotly.subplots import make_subplots
 
 from . import evidence
 from .display import CourseFigure
-from .figures import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, TEMPLATE, VERMILLION, _fmt, _hover, _source, _wrap, dataset
+from .figures import BLUE, GREEN, GREY, ORANGE, SKY, TEMPLATE, VERMILLION, _fmt, _hover, _source, _wrap, dataset
 
 # ------------------------------------------------------------------------------ natural course
 # One row per published result: (key, record id, study label, row label, outcome in plain words).
@@ -75,7 +76,7 @@ def _rows(ds: evidence.Dataset, items) -> list[tuple]:
 
 
 def natural_course() -> CourseFigure:
-    """Recovery over time in five published studies of sciatica, one marker style per study."""
+    """Recovery over time in three studies of sciatica (five reports), one marker style per report."""
     ds = dataset()
     improved, unsatisfactory = _rows(ds, _IMPROVED), _rows(ds, _UNSATISFACTORY)
     fig = make_subplots(
@@ -85,7 +86,7 @@ def natural_course() -> CourseFigure:
     _left_align_subplot_titles(fig)
     fig.update_layout(
         template=TEMPLATE, height=720, hovermode="closest",
-        title={"text": "How sciatica usually goes: five studies", "x": 0, "xanchor": "left", "y": 1,
+        title={"text": "How sciatica usually goes: three studies", "x": 0, "xanchor": "left", "y": 1,
                "yanchor": "top", "pad": {"l": 8, "t": 12}},
         legend={"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0, "font": {"size": 12}},
         margin={"l": 20, "r": 20, "t": 110, "b": 40},
@@ -129,7 +130,8 @@ def natural_course() -> CourseFigure:
         "outcome) in different groups of people, so the points are not one curve and should not be joined. "
         "In the Peul and Lequin trial many people had surgery: "
         f"{_fmt(s1.value.value)}% of the conservative-care group by 1 year and {_fmt(s5.value.value)}% by 5 years "
-        f"(and {_fmt(early.value.value)}% of the early-surgery group), so those points show sciatica under treatment, not left alone."
+        f"(and {_fmt(early.value.value)}% of the early-surgery group), so those points show sciatica under "
+        "treatment, not left alone."
     )
     summary = (
         "In these studies most people with sciatica got better over weeks to months: in one trial about two in "
