@@ -167,3 +167,37 @@ def test_make_lab_runs_a_chapter_with_quiz_and_figure(lab, chromium):
     assert checkpoints.exists() == had_checkpoints, f"{checkpoints} was created"
     # The quiz answer was saved to the progress file the test chose (not the learner's home).
     assert (lab["tmp"] / "progress.json").is_file()
+
+
+def test_safety_boxes_render_in_jupyterlab_from_the_data(lab, chromium):
+    """JupyterLab shows the safety boxes' HTML form (not raw MyST), with every flag from the data."""
+    from sciatica_course import safety
+
+    nb = ROOT / "notebooks" / "10-for-massage-students.ipynb"
+    rel = nb.relative_to(ROOT).as_posix()
+    before = nb.read_bytes()
+    log = PageLog()
+    page = new_page(chromium, log, viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{lab['base']}lab/tree/{rel}?token={lab['token']}", wait_until="domcontentloaded")
+        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
+        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+        page.wait_for_function(
+            """() => { const w = window.jupyterapp.shell.currentWidget;
+                       const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+                       return k && k.status === 'idle'; }""",
+            timeout=90_000,
+        )
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.wait_for_selector(".jp-NotebookPanel .sc-safety-screening", timeout=120_000)
+        screening = page.locator(".jp-NotebookPanel .sc-safety-screening").first
+        screening.scroll_into_view_if_needed()
+        text = " ".join((screening.text_content() or "").split())
+        for f in safety.load().flags:
+            assert " ".join(f.ask.split()) in text, f.id
+        assert ":::{admonition}" not in (page.locator(".jp-NotebookPanel").first.text_content() or "")
+        assert page.locator(".jp-NotebookPanel .sc-safety-precautions").count() >= 1
+    finally:
+        page.context.close()
+    assert not log.blocked, f"JupyterLab requested other hosts: {log.blocked}"
+    assert nb.read_bytes() == before, f"{rel} was modified by the test run"
