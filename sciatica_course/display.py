@@ -19,6 +19,10 @@ PLOTLY_MIME = "application/vnd.plotly.v1+json"
 # Set by the book build (sphinx_ext): figures then carry text/html only, which is all the book uses.
 BOOK_BUILD_ENV = "SCIATICA_BOOK_BUILD"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+# plotly.js options for every course figure, in every place it is drawn (the book, the slides and
+# JupyterLab all read them from the figure's own payload). plotly.js 4 shows a "Share chart" button
+# by default that uploads the chart to a cloud service: never offer a door to another host.
+PLOTLY_CONFIG = {"displaylogo": False, "showSendToCloud": False, "plotlyServerURL": ""}
 
 
 def esc(text: Any) -> str:
@@ -70,13 +74,16 @@ class CourseFigure:
         return html_table(self.columns, self.rows)
 
     def plotly_json(self) -> dict:
-        """The figure as plain JSON data (plotly's own encoder; no Python objects left inside)."""
-        return json.loads(self.fig.to_json(validate=False))
+        """The figure as plain JSON data (plotly's own encoder; no Python objects left inside),
+        with the course's plotly.js options (:data:`PLOTLY_CONFIG`)."""
+        spec = json.loads(self.fig.to_json(validate=False))
+        spec["config"] = dict(PLOTLY_CONFIG)
+        return spec
 
     def to_html(self) -> str:
         spec = self.plotly_json()
         payload = json.dumps(
-            {"data": spec.get("data", []), "layout": spec.get("layout", {})},
+            {"data": spec.get("data", []), "layout": spec.get("layout", {}), "config": spec["config"]},
             separators=(",", ":"),
             ensure_ascii=False,
         )

@@ -98,6 +98,12 @@ def draw_every_figure(page, log: PageLog) -> list[str]:
                                arg=div.element_handle(), timeout=30_000)
         assert div.get_attribute("data-drawn") == "yes", f"{key} was not drawn: {log.report()}"
         assert div.locator("svg.main-svg").count() >= 1, key
+        # No button that leaves the machine: plotly.js 4 offers "Share chart" (upload to a cloud
+        # service) unless the config turns it off. The mode bar itself must exist for this to mean anything.
+        assert div.locator(".modebar-btn").count() >= 1, f"{key}: no mode bar"
+        leaving = div.locator('.modebar-btn[data-title*="Share"], .modebar-btn[data-title*="Chart Studio"], '
+                              '.modebar-btn[data-attr*="Cloud"], a[href^="http"]:not([href*="127.0.0.1"])')
+        assert leaving.count() == 0, f"{key}: a mode-bar button or link leaves the machine"
         keys.append(key)
     return keys
 

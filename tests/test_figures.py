@@ -427,3 +427,19 @@ def test_a_figure_refuses_a_value_that_is_not_verified(monkeypatch, ds):
     with pytest.raises(Exception, match=r"cherkin2011\.yaml: record rdq-relaxation-10wk: verification: "
                                         r"PARTLY VERIFIED values cannot be plotted"):
         figures.cherkin_2011()
+
+
+def test_every_figure_turns_off_plotly_cloud_buttons():
+    """The config travels with each figure (JupyterLab's mimetype and the book's HTML payload)."""
+    import json as _json
+    import re as _re
+
+    from sciatica_course import display, natural_course
+
+    funcs = list(figures.ALL_FIGURES) + [natural_course.natural_course, natural_course.simulation]
+    for f in funcs:
+        fig = f()
+        spec = fig.plotly_json()
+        assert spec["config"]["showSendToCloud"] is False and spec["config"]["plotlyServerURL"] == "", f.__name__
+        payload = _re.search(r'<script type="application/json" class="sc-plot-data">(.*?)</script>', fig.to_html(), _re.S)
+        assert _json.loads(payload.group(1).replace("<\\/", "</"))["config"] == display.PLOTLY_CONFIG, f.__name__

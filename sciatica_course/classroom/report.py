@@ -29,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..display import esc, html_table
+from ..display import PLOTLY_CONFIG, esc, html_table
 
 FORMAT = "sciatica-course-results"
 VERSION = 1
@@ -446,7 +446,7 @@ def write_report(report: ClassReport, out: Path) -> dict[str, Path]:
 def render_html(report: ClassReport) -> str:
     fig = chart(report)
     # plotly.js inlined: the page is one self-contained file that loads nothing from anywhere.
-    plot = fig.to_html(full_html=False, include_plotlyjs=True, config={"displaylogo": False})
+    plot = fig.to_html(full_html=False, include_plotlyjs=True, config=dict(PLOTLY_CONFIG))
     answered = [q for q in report.questions if q.answered]
     hardest = html_table(
         ["Question", "Asked", "Percent correct", "Most common wrong answer"],

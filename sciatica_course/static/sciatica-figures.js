@@ -84,9 +84,12 @@
       delete layout.width;
       fitNarrow(layout, div.clientWidth);
       div.innerHTML = "";
-      return Plotly.newPlot(div, spec.data, layout, {
-        responsive: true, displaylogo: false, displayModeBar: "hover"
+      /* The figure's own config (display.PLOTLY_CONFIG: no "Share chart" upload button, no
+       * cloud address) plus the page's choices; never let a figure offer another host. */
+      var config = Object.assign({}, spec.config || {}, {
+        responsive: true, displayModeBar: "hover", showSendToCloud: false, plotlyServerURL: ""
       });
+      return Plotly.newPlot(div, spec.data, layout, config);
     }).then(function () {
       div.dataset.drawn = "yes";
       div.classList.add("sc-plot-drawn");
