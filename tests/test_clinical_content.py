@@ -50,6 +50,13 @@ POINTS = [
     ("03-anatomy", r"l4/l5 disc herniation most often affects the l5 root", "neurosurgicalatlas_lumbar"),
     ("03-anatomy", r"follow the l5 row of the table", "harrison19"),
     ("03-anatomy", r"l5 root is passing on its way down", "radiopaedia_transiting"),
+    ("04-causes", r"walking, climbing stairs or even just standing.*neurogenic claudication", "msd_stenosis"),
+    ("04-causes", r"standing still does not ease it, but bending forward or sitting down does", "msd_stenosis"),
+    ("04-causes", r"spondylolisthesis`? means that a vertebra", "moley2022"),
+    ("04-causes", r"no symptoms at all, or pain when walking or standing", "moley2022"),
+    ("04-causes", r"slip is most common between l4 and l5", "vokshoor2021"),
+    ("04-causes", r"the root most often affected is l5", "vokshoor2021"),
+    ("04-causes", r"l4/l5 disc herniation most often affects the l5 root", "radiopaedia_transiting"),
 ]
 
 
