@@ -53,8 +53,15 @@ test: setup chromium
 LAB_OPTS ?=
 # Jupyter refuses to run as root (CI, containers) unless told to.
 ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
-lab: setup
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=. $(ALLOW_ROOT) $(LAB_OPTS) notebooks/01-welcome.ipynb
+# No news popup and no update check: both would reach for other hosts, and the popup greets every
+# start. The news question is a Lab setting, so the course ships it as the environment's overrides.
+LAB_QUIET := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+$(LAB_OVERRIDES): Makefile | $(STAMP)
+	@mkdir -p $(dir $@)
+	@printf '%s\n' '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' > $@
+lab: setup $(LAB_OVERRIDES)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=. $(ALLOW_ROOT) $(LAB_QUIET) $(LAB_OPTS) notebooks/01-welcome.ipynb
 
 serve:
 	@test -f _build/html/index.html || { echo "No book yet: run 'make book' first"; exit 1; }

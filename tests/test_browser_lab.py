@@ -50,6 +50,10 @@ def lab(tmp_path_factory):
     docmanager = settings / "@jupyterlab" / "docmanager-extension"
     docmanager.mkdir(parents=True)
     (docmanager / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
+    # Every cell rendered (no windowing), so a test can find any output, not only those on screen.
+    tracker = settings / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True)
+    (tracker / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
     # Checkpoints JupyterLab makes when it opens a notebook go here, not beside the notebook.
     (tmp / "checkpoints" / "notebooks").mkdir(parents=True)
     token, port = secrets.token_hex(16), _free_port()
@@ -62,8 +66,7 @@ def lab(tmp_path_factory):
         f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
         f"--FileCheckpoints.root_dir={tmp / 'checkpoints'}",
         "--LabApp.expose_app_in_browser=True",
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        # No news or update flags here: `make lab` itself must keep the news popup away.
     ])
     # A fresh make (not a sub-make of `make test`: no inherited flags or jobserver).
     parent = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}}
@@ -158,6 +161,8 @@ def test_make_lab_runs_a_chapter_with_quiz_and_figure(lab, chromium):
         score = page.locator(".jp-NotebookPanel .widget-html-content, .jp-NotebookPanel .widget-label",
                              has_text="1 answered")
         assert score.count() >= 1, "the quiz score did not count the answer"
+        # `make lab` turns off JupyterLab's news popup (it asks on every start otherwise).
+        assert page.get_by_text("official Jupyter news").count() == 0, "the Jupyter news popup appeared"
     finally:
         page.context.close()
     assert not log.blocked, f"JupyterLab requested other hosts: {log.blocked}"
@@ -181,15 +186,16 @@ def test_safety_boxes_render_in_jupyterlab_from_the_data(lab, chromium):
     try:
         page.goto(f"{lab['base']}lab/tree/{rel}?token={lab['token']}", wait_until="domcontentloaded")
         page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
-        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+        # This chapter's panel is the current one, with its kernel idle, before anything runs.
         page.wait_for_function(
-            """() => { const w = window.jupyterapp.shell.currentWidget;
-                       const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+            """(path) => { const w = window.jupyterapp.shell.currentWidget;
+                       const k = w && w.context && w.context.path === path && w.sessionContext.session
+                                 && w.sessionContext.session.kernel;
                        return k && k.status === 'idle'; }""",
-            timeout=90_000,
+            arg=rel, timeout=90_000,
         )
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        page.wait_for_selector(".jp-NotebookPanel .sc-safety-screening", timeout=120_000)
+        page.wait_for_selector(".jp-NotebookPanel .sc-safety-screening", state="attached", timeout=120_000)
         screening = page.locator(".jp-NotebookPanel .sc-safety-screening").first
         screening.scroll_into_view_if_needed()
         text = " ".join((screening.text_content() or "").split())
