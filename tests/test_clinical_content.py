@@ -31,8 +31,8 @@ def cited_where(stem: str, pattern: str) -> set[str]:
 
 # (chapter, what the point says (regex on normalised text), a key that must be cited with it)
 POINTS = [
-    ("02-what-is-sciatica", r"stabbing, burning or shooting", "ctmuhb_sciatica"),
-    ("02-what-is-sciatica", r"worse when .*moves, sneezes or coughs", "ctmuhb_sciatica"),
+    ("02-what-is-sciatica", r"stabbing, burning or shooting", "nhswales_sciatica"),
+    ("02-what-is-sciatica", r"worse when .*moves, sneezes or coughs", "nhswales_sciatica"),
     ("02-what-is-sciatica", r"worse on sitting.*coughing, sneezing or straining", "vroomen2002"),
     ("02-what-is-sciatica", r"straight-leg-raise test\.\*\* you lie on your back", "suri2010"),
     ("02-what-is-sciatica", r"slump test\.\*\*.*sitting down", "msd_radiculopathy"),
