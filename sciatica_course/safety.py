@@ -10,7 +10,7 @@ The course states each safety fact once, in ``data/safety/red_flags.yaml`` and
   ``{flag:ces-saddle}`` (the sign's words), ``{flag-urgency:ces-saddle}`` (the label of its level);
 - triage questions (``type: triage`` in a bank, see :func:`triage_question`), whose right answer is
   worked out from the flags named in the vignette, so a change of urgency here changes the quiz;
-- the teacher guide and the handouts (``red_flags_html()``, ``precautions_html()``).
+- the teacher guide and the handouts (the same box: ``red_flags().md`` and ``red_flags_html()``).
 
 Urgency is a closed set, most urgent first (:data:`URGENCY_IDS`); the words and the action for each
 level live in the data. When the sources do not settle an urgency, the data says so in ``basis`` and
@@ -402,80 +402,96 @@ def _box(kind: str, title: str, cls: str, md_body: str, html_body: str, text_bod
     return SafetyBlock(kind, title, cls, md, html, text)
 
 
+class _Forms:
+    """One safety box written in its three forms at once: MyST (book), HTML (JupyterLab), plain text.
+
+    Each piece is given once (its words, its bold lead, its citation keys); the helper writes it in
+    all three forms, so the forms cannot drift apart.
+    """
+
+    def __init__(self):
+        self.md: list[str] = []
+        self.html: list[str] = []
+        self.text: list[str] = []
+        self._in_list = False
+
+    def _close_list(self):
+        if self._in_list:
+            self.md.append("")
+            self.html.append("</ul>")
+            self._in_list = False
+
+    def para(self, text: str, lead: str = "", keys: list[str] = (), attr: str = "") -> None:
+        self._close_list()
+        b_md, b_html = (f"**{lead}** ", f"<strong>{esc(lead)}</strong> ") if lead else ("", "")
+        self.md += [f"{b_md}{text}{_cite_md(list(keys))}", ""]
+        self.html.append(f"<p{attr}>{b_html}{esc(text)}{_cite_html(list(keys))}</p>")
+        self.text.append(f"{lead + ' ' if lead else ''}{text}{_cite_text(list(keys))}")
+
+    def item(self, text: str, lead: str = "", keys: list[str] = (), attr: str = "") -> None:
+        if not self._in_list:
+            self.html.append("<ul>")
+            self._in_list = True
+        b_md, b_html = (f"**{lead}** ", f"<strong>{esc(lead)}</strong> ") if lead else ("", "")
+        self.md.append(f"- {b_md}{text}{_cite_md(list(keys))}")
+        self.html.append(f"<li{attr}>{b_html}{esc(text)}{_cite_html(list(keys))}</li>")
+        self.text.append(f"- {lead + ' ' if lead else ''}{text}{_cite_text(list(keys))}")
+
+    def box(self, kind: str, title: str, cls: str) -> SafetyBlock:
+        self._close_list()
+        return _box(kind, title, cls, "\n".join(self.md), "".join(self.html), "\n".join(self.text))
+
+
 RED_FLAGS_TITLE = "Red flags: when back or leg pain needs urgent care"
-
-
-def _flag_groups(s: Safety) -> list[tuple[str, list[Flag]]]:
-    return [(u, [f for f in s.flags if f.urgency == u]) for u in URGENCY_IDS if any(f.urgency == u for f in s.flags)]
 
 
 def red_flags() -> SafetyBlock:
     """The red-flag box: every flag, grouped by urgency (most urgent first), with its sources."""
     s = load()
-    md, html, text = [], [], []
-    lead = ("Most sciatica is not dangerous. But if back or leg pain comes with any of the signs below, "
-            "act at the level shown, even if the pain itself is mild. If you are not sure which level "
-            "applies, take the more urgent one.")
-    md.append(lead + "\n")
-    html.append(f"<p>{esc(lead)}</p>")
-    text.append(lead)
-    for uid, flags in _flag_groups(s):
+    out = _Forms()
+    out.para("Most sciatica is not dangerous. But if back or leg pain comes with any of the signs below, "
+             "act at the level shown, even if the pain itself is mild. If you are not sure which level "
+             "applies, take the more urgent one.")
+    for uid in URGENCY_IDS:
+        flags = [f for f in s.flags if f.urgency == uid]
+        if not flags:
+            continue
         u = s.urgency[uid]
-        md.append(f"**{u.label}.** {u.action}\n")
+        out.para(u.action, lead=f"{u.label}.", attr=f' class="sc-urgency" data-urgency="{esc(uid)}"')
         for f in flags:
-            md.append(f"- {_cap(f.sign)} (can mean {f.may_mean}){_cite_md(f.sources)}")
-        md.append("")
-        html.append(f'<p class="sc-urgency" data-urgency="{esc(uid)}"><strong>{esc(u.label)}.</strong> {esc(u.action)}</p><ul>')
-        html += [f'<li data-flag="{esc(f.id)}">{esc(_cap(f.sign))} (can mean {esc(f.may_mean)}){_cite_html(f.sources)}</li>' for f in flags]
-        html.append("</ul>")
-        text.append(f"{u.label}. {u.action}")
-        text += [f"- {_cap(f.sign)} (can mean {f.may_mean}){_cite_text(f.sources)}" for f in flags]
-    return _box("red-flags", RED_FLAGS_TITLE, "danger", "\n".join(md), "".join(html), "\n".join(text))
+            out.item(f"{_cap(f.sign)} (can mean {f.may_mean})", keys=f.sources, attr=f' data-flag="{esc(f.id)}"')
+    return out.box("red-flags", RED_FLAGS_TITLE, "danger")
 
 
 def red_flags_html() -> str:
-    """The red-flag box as HTML (teacher guide, handouts)."""
+    """The red-flag box as HTML (handouts)."""
     return red_flags().html
 
 
 def precautions() -> SafetyBlock:
     """Who should check with a clinician before massage, self-massage or devices, with the evidence kind."""
     s = load()
-    title = "Precautions: when to check first, and why"
-    md = [s.intro.text + _cite_md(s.intro.sources), "", "Check first, and adapt or skip the massage, if you have:", ""]
-    html = [f"<p>{esc(s.intro.text)}{_cite_html(s.intro.sources)}</p><p>Check first, and adapt or skip the massage, if you have:</p><ul>"]
-    text = [s.intro.text + _cite_text(s.intro.sources), "Check first, and adapt or skip the massage, if you have:"]
+    out = _Forms()
+    out.para(s.intro.text, keys=s.intro.sources)
+    out.para("Check first, and adapt or skip the massage, if you have:")
     for p in s.precautions:
         urg = f" {s.urgency[p.urgency].label}." if p.urgency and p.urgency != "self-care" else ""
         note = f" {p.note}" if p.note else ""
-        body = f"{p.advice}{urg} {EVIDENCE[p.evidence]}{note}"
-        md.append(f"- **{_cap(p.situation)}.** {body}{_cite_md(p.sources)}")
-        html.append(f'<li data-precaution="{esc(p.id)}"><strong>{esc(_cap(p.situation))}.</strong> {esc(body)}{_cite_html(p.sources)}</li>')
-        text.append(f"- {_cap(p.situation)}. {body}{_cite_text(p.sources)}")
-    html.append("</ul>")
-    return _box("precautions", title, "warning", "\n".join(md), "".join(html), "\n".join(text))
-
-
-def precautions_html() -> str:
-    return precautions().html
+        out.item(f"{p.advice}{urg} {EVIDENCE[p.evidence]}{note}", lead=f"{_cap(p.situation)}.", keys=p.sources,
+                 attr=f' data-precaution="{esc(p.id)}"')
+    return out.box("precautions", "Precautions: when to check first, and why", "warning")
 
 
 def stop_signs() -> SafetyBlock:
     """When to stop a self-care technique, and what to do next (levels from the data)."""
     s = load()
-    title = "When to stop"
-    lead = "Stop straight away if:"
-    md, html, text = [lead, ""], [f"<p>{esc(lead)}</p><ul>"], [lead]
+    out = _Forms()
+    out.para("Stop straight away if:")
     for st in s.stop_signs:
         uid = s.stop_urgency(st)
-        nxt = f" **{s.urgency[uid].label}.** {s.urgency[uid].action}" if uid else ""
-        nxt_h = f" <strong>{esc(s.urgency[uid].label)}.</strong> {esc(s.urgency[uid].action)}" if uid else ""
-        nxt_t = f" {s.urgency[uid].label}. {s.urgency[uid].action}" if uid else ""
-        md.append(f"- **{_cap(st.sign)}.** {st.then}{nxt}")
-        html.append(f'<li data-stop="{esc(st.id)}"><strong>{esc(_cap(st.sign))}.</strong> {esc(st.then)}{nxt_h}</li>')
-        text.append(f"- {_cap(st.sign)}. {st.then}{nxt_t}")
-    html.append("</ul>")
-    return _box("stop-signs", title, "warning", "\n".join(md), "".join(html), "\n".join(text))
+        nxt = f" {s.urgency[uid].label}. {s.urgency[uid].action}" if uid else ""
+        out.item(f"{st.then}{nxt}", lead=f"{_cap(st.sign)}.", attr=f' data-stop="{esc(st.id)}"')
+    return out.box("stop-signs", "When to stop", "warning")
 
 
 def heat_advice() -> SafetyBlock:

@@ -108,6 +108,21 @@ def lab(tmp_path_factory):
         log.close()
 
 
+def open_and_run_all(page, lab, rel: str) -> None:
+    """Open notebook ``rel`` in JupyterLab and run every cell with Lab's own command, once this
+    notebook's panel is the current one and its kernel is idle."""
+    page.goto(f"{lab['base']}lab/tree/{rel}?token={lab['token']}", wait_until="domcontentloaded")
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
+    page.wait_for_function(
+        """(path) => { const w = window.jupyterapp.shell.currentWidget;
+                   const k = w && w.context && w.context.path === path && w.sessionContext.session
+                             && w.sessionContext.session.kernel;
+                   return k && k.status === 'idle'; }""",
+        arg=rel, timeout=90_000,
+    )
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+
+
 def test_make_lab_runs_a_chapter_with_quiz_and_figure(lab, chromium):
     nb = chapter_with_quiz_and_figure()
     rel = nb.relative_to(ROOT).as_posix()
@@ -118,17 +133,7 @@ def test_make_lab_runs_a_chapter_with_quiz_and_figure(lab, chromium):
     log = PageLog()
     page = new_page(chromium, log, viewport={"width": 1280, "height": 900})
     try:
-        page.goto(f"{lab['base']}lab/tree/{rel}?token={lab['token']}", wait_until="domcontentloaded")
-        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
-        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
-        # Wait for the kernel, then run every cell with JupyterLab's own command.
-        page.wait_for_function(
-            """() => { const w = window.jupyterapp.shell.currentWidget;
-                       const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
-                       return k && k.status === 'idle'; }""",
-            timeout=90_000,
-        )
-        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        open_and_run_all(page, lab, rel)
         # Done when every code cell has an execution count and the kernel is idle again.
         page.wait_for_function(
             """() => { const prompts = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')];
@@ -184,17 +189,7 @@ def test_safety_boxes_render_in_jupyterlab_from_the_data(lab, chromium):
     log = PageLog()
     page = new_page(chromium, log, viewport={"width": 1280, "height": 900})
     try:
-        page.goto(f"{lab['base']}lab/tree/{rel}?token={lab['token']}", wait_until="domcontentloaded")
-        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
-        # This chapter's panel is the current one, with its kernel idle, before anything runs.
-        page.wait_for_function(
-            """(path) => { const w = window.jupyterapp.shell.currentWidget;
-                       const k = w && w.context && w.context.path === path && w.sessionContext.session
-                                 && w.sessionContext.session.kernel;
-                       return k && k.status === 'idle'; }""",
-            arg=rel, timeout=90_000,
-        )
-        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        open_and_run_all(page, lab, rel)
         page.wait_for_selector(".jp-NotebookPanel .sc-safety-screening", state="attached", timeout=120_000)
         screening = page.locator(".jp-NotebookPanel .sc-safety-screening").first
         screening.scroll_into_view_if_needed()
