@@ -370,3 +370,16 @@ def test_book_pages_show_the_rendered_boxes(built_book):
         if name == "10-for-massage-students":
             for f in s.flags:
                 assert _norm(f.ask) in text, (name, f.id)
+
+
+def test_a_bank_that_uses_safety_data_changes_version_with_it(tmp_path, monkeypatch):
+    bank = tmp_path / "10-x.yaml"
+    bank.write_text("questions:\n  - id: t\n    type: triage\n    prompt: p\n    objective: o\n    flags: [night-pain]\n")
+    plain = tmp_path / "11-y.yaml"
+    plain.write_text("questions: []\n")
+    before, before_plain = schema.bank_version(bank), schema.bank_version(plain)
+    rp, pp = _write(tmp_path, _set(["flags", 11, "urgency"], "same-day"))
+    monkeypatch.setattr(safety, "RED_FLAGS_FILE", rp)
+    monkeypatch.setattr(safety, "PRECAUTIONS_FILE", pp)
+    assert schema.bank_version(bank) != before
+    assert schema.bank_version(plain) == before_plain

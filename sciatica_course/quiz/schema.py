@@ -304,9 +304,21 @@ class Bank(_Model):
 # Loading
 
 
+_USES_SAFETY = re.compile(rb"type:\s*triage|\{(?:urgency|action|flag|flag-urgency|flag-action):")
+
+
 def bank_version(path: Path) -> str:
-    """The version of a bank file as exports record it: sha256 of its bytes, first 12 hex digits."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    """The version of a bank as exports record it: sha256 of its bytes, first 12 hex digits.
+
+    A bank whose questions take words or answers from the safety data (placeholders, triage
+    questions) also hashes the safety files, so a change of urgency there is a new bank version:
+    saved answers to the old version are then set aside rather than marked with the new answer.
+    """
+    h = hashlib.sha256(path.read_bytes())
+    if _USES_SAFETY.search(path.read_bytes()):
+        for f in (safety.RED_FLAGS_FILE, safety.PRECAUTIONS_FILE):
+            h.update(f.read_bytes())
+    return h.hexdigest()[:12]
 
 
 def bank_path(stem_or_path: str | Path) -> Path:
