@@ -100,7 +100,8 @@ def _button_menu(buttons: list[dict], label: str) -> dict:
 def _source(*recs: evidence.Record) -> str:
     seen: list[str] = []
     for r in recs:
-        item = f"{r.short_cite}, {r.locator.where}"
+        # the locator is left out when the short citation already names it ("..., Table 48-1")
+        item = r.short_cite if r.short_cite.endswith(r.locator.where) else f"{r.short_cite}, {r.locator.where}"
         if item not in seen:
             seen.append(item)
     return "Source: " + "; ".join(seen) + "."

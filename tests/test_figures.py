@@ -443,3 +443,11 @@ def test_every_figure_turns_off_plotly_cloud_buttons():
         assert spec["config"]["showSendToCloud"] is False and spec["config"]["plotlyServerURL"] == "", f.__name__
         payload = _re.search(r'<script type="application/json" class="sc-plot-data">(.*?)</script>', fig.to_html(), _re.S)
         assert _json.loads(payload.group(1).replace("<\\/", "</"))["config"] == display.PLOTLY_CONFIG, f.__name__
+
+
+def test_captions_do_not_repeat_their_locator():
+    for f in figures.ALL_FIGURES:
+        caption = f().caption
+        for part in re.findall(r"(Table [\w.-]+), \1", caption):
+            pytest.fail(f"{f.__name__}: caption repeats {part!r}")
+        assert "Table 48-1, Table 48-1" not in caption, f.__name__
