@@ -12,6 +12,7 @@ import hashlib
 import importlib
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 from sphinx.errors import ExtensionError
@@ -139,8 +140,25 @@ class SafetyDirective(SphinxDirective):
         return self.parse_text_to_nodes(kinds[kind]().md)
 
 
+PROGRESS_ENV = "SCIATICA_PROGRESS"
+
+
+def isolate_progress() -> Path:
+    """Point the build's kernels at an empty progress file of the build's own.
+
+    Kernels inherit this process's environment. Without this, a builder who has used the course in
+    JupyterLab would have their saved answers (``~/.sciatica-course/progress.json``) loaded by the
+    quizzes while the book is built, and their answers and explanations could reach the student
+    pages. Returns the path the kernels will use.
+    """
+    path = Path(tempfile.mkdtemp(prefix="sciatica-build-")) / "progress.json"
+    os.environ[PROGRESS_ENV] = str(path)
+    return path
+
+
 def setup(app):
     app.add_directive("safety", SafetyDirective)
+    isolate_progress()
     # Kernels started by this build inherit the environment: course figures then leave out plotly's
     # own mimetype, which the HTML book cannot use (MyST-NB would warn "unknown mime type") and which
     # would only bloat the executed notebooks. JupyterLab, without this variable, still gets it.

@@ -63,3 +63,19 @@ def test_fingerprint_covers_code_data_and_bibliography():
         finally:
             path.write_bytes(original)
     assert sphinx_ext.course_fingerprint() == before
+
+
+def test_book_build_kernels_never_read_a_personal_progress_file(tmp_path, monkeypatch):
+    """The build points SCIATICA_PROGRESS at an empty file of its own, whatever the builder has saved."""
+    from sciatica_course.quiz import progress
+    from sciatica_course.sphinx_ext import PROGRESS_ENV, isolate_progress
+
+    home = tmp_path / "home"
+    (home / ".sciatica-course").mkdir(parents=True)
+    (home / ".sciatica-course" / "progress.json").write_text('{"answers": "the builder\'s own"}')
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv(PROGRESS_ENV, raising=False)
+    assert progress.default_path() == home / ".sciatica-course" / "progress.json"
+    path = isolate_progress()
+    assert progress.default_path() == path
+    assert not path.exists() and home not in path.parents
