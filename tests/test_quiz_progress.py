@@ -121,6 +121,25 @@ def test_one_damaged_chapter_is_dropped_and_the_others_kept(path):
     assert set(kept) == {"04-causes", "06-evidence"}
 
 
+def test_a_damaged_chapter_is_set_aside_once_not_at_every_read(path):
+    """Opening a quiz reads the file more than once; the damage is copied aside and reported once."""
+    doc = {
+        "format": "sciatica-course-progress", "version": 1, "learner": "Ana",
+        "chapters": {
+            "04-causes": {"bank": "w", "answers": {"c1": {"answer": "B", "correct": True, "attempts": 2}}},
+            "05-how-massage-might-help": "garbage",
+        },
+    }
+    path.write_text(json.dumps(doc))
+    s = ProgressStore(path)
+    for _ in range(3):
+        assert s.chapter("04-causes", "w") == {"c1": {"answer": "B", "correct": True, "attempts": 2}}
+    assert len(list(path.parent.glob("progress.json.corrupt-*"))) == 1
+    assert len(s.notices) == 1
+    assert ProgressStore(path).chapter("04-causes", "w")  # a new session finds the cleaned file
+    assert set(json.loads(path.read_text())["chapters"]) == {"04-causes"}
+
+
 def test_set_aside_names_do_not_collide(path):
     for _ in range(3):
         path.write_text("garbage")

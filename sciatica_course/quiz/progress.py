@@ -108,6 +108,9 @@ class ProgressStore:
             self._set_aside(f"the record of {', '.join(bad)} is damaged and was dropped (other chapters kept)", move=False)
             for stem in bad:
                 del doc["chapters"][stem]
+            # Save the cleaned file (the whole original is in the copy just made): otherwise every
+            # later read would find the same damage and make another identical copy and notice.
+            self._write(doc)
         if not isinstance(doc.get("learner"), str):
             doc["learner"] = ""
         return doc
