@@ -4,7 +4,7 @@ The course states each safety fact once, in ``data/safety/red_flags.yaml`` and
 ``data/safety/precautions.yaml``, with its sources. Everything that shows one renders it from here:
 
 - the chapters' warning boxes (``red_flags()``, ``precautions()``, ``stop_signs()``,
-  ``screening_table()``, ``urgency_table()``: one-line calls in the notebooks);
+  ``screening_questions()``, ``urgency_table()``: one-line calls in the notebooks);
 - the quiz banks and teacher notes, through placeholders that :func:`expand` fills in:
   ``{urgency:emergency}`` (the level's label), ``{action:same-day}`` (what to do),
   ``{flag:ces-saddle}`` (the sign's words), ``{flag-urgency:ces-saddle}`` (the label of its level);
@@ -512,19 +512,20 @@ def urgency_table() -> SafetyBlock:
     return _box("urgency", title, "note", "\n".join(md), "".join(html), "\n".join(text))
 
 
-def screening_table() -> SafetyBlock:
-    """The red-flag questions in words a client understands, with the level a yes calls for."""
+def screening_questions() -> SafetyBlock:
+    """The red-flag questions in words a client understands, grouped by the level a "yes" calls for.
+
+    A list rather than a three-column table, so that it reads on a phone and on paper.
+    """
     s = load()
-    title = "Screening questions to ask before every first treatment"
-    md = ["| Ask the client | If the answer is yes | It can mean |", "|---|---|---|"]
-    html = ['<table class="sc-table"><thead><tr><th scope="col">Ask the client</th><th scope="col">If the answer is yes</th>'
-            '<th scope="col">It can mean</th></tr></thead><tbody>']
-    text = []
-    for f in s.flags:
-        u = s.urgency[f.urgency]
-        md.append(f"| {f.ask} | **{u.label}** | {_cap(f.may_mean)}{_cite_md(f.sources)} |")
-        html.append(f'<tr data-flag="{esc(f.id)}"><th scope="row">{esc(f.ask)}</th><td>{esc(u.label)}</td>'
-                    f"<td>{esc(_cap(f.may_mean))}{_cite_html(f.sources)}</td></tr>")
-        text.append(f"- {f.ask} Yes: {u.label}. ({f.may_mean})")
-    html.append("</tbody></table>")
-    return _box("screening", title, "note", "\n".join(md), "".join(html), "\n".join(text))
+    out = _Forms()
+    for uid in URGENCY_IDS:
+        flags = [f for f in s.flags if f.urgency == uid]
+        if not flags:
+            continue
+        u = s.urgency[uid]
+        out.para("if the answer to any of these is yes:", lead=f"{u.label}",
+                 attr=f' class="sc-urgency" data-urgency="{esc(uid)}"')
+        for f in flags:
+            out.item(f"{f.ask} (It can mean {f.may_mean}.)", keys=f.sources, attr=f' data-flag="{esc(f.id)}"')
+    return out.box("screening", "Screening questions to ask before every first treatment", "note")

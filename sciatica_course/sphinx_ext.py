@@ -133,7 +133,7 @@ class SafetyDirective(SphinxDirective):
 
         kinds = {"red-flags": safety.red_flags, "precautions": safety.precautions,
                  "stop-signs": safety.stop_signs, "urgency": safety.urgency_table,
-                 "screening": safety.screening_table}
+                 "screening": safety.screening_questions}
         kind = self.arguments[0]
         if kind not in kinds:
             raise self.error(f"safety: unknown box {kind!r} (one of: {', '.join(kinds)})")

@@ -46,7 +46,7 @@ SAFETY_CHAPTERS = {
     "04-causes": ["red_flags"],
     "07-types-of-massage": ["precautions", "red_flags"],
     "08-self-care": ["red_flags", "heat_advice", "stop_signs"],
-    "10-for-massage-students": ["urgency_table", "screening_table", "precautions"],
+    "10-for-massage-students": ["urgency_table", "screening_questions", "precautions"],
 }
 
 
