@@ -314,8 +314,9 @@ def bank_version(path: Path) -> str:
     questions) also hashes the safety files, so a change of urgency there is a new bank version:
     saved answers to the old version are then set aside rather than marked with the new answer.
     """
-    h = hashlib.sha256(path.read_bytes())
-    if _USES_SAFETY.search(path.read_bytes()):
+    data = path.read_bytes()
+    h = hashlib.sha256(data)
+    if _USES_SAFETY.search(data):
         for f in (safety.RED_FLAGS_FILE, safety.PRECAUTIONS_FILE):
             h.update(f.read_bytes())
     return h.hexdigest()[:12]
