@@ -208,16 +208,13 @@ def _load(red_path: Path, pre_path: Path, stamp: tuple) -> Safety:
             raise CourseDataError(pre_path.name, f"precaution {p.id}", "note", "must say that no evidence was found")
     _check_keys(pre_path.name, "intro", pre.intro.sources, known)
     _check_keys(pre_path.name, "heat", pre.heat.sources, known)
+    flag_ids = {f.id for f in red.flags}
     for s in pre.stop_signs:
-        if s.flag and s.flag not in seen_flags(red):
+        if s.flag and s.flag not in flag_ids:
             raise CourseDataError(pre_path.name, f"stop sign {s.id}", "flag", f"{s.flag!r} is not a red flag id")
         if s.flag and s.urgency:
             raise CourseDataError(pre_path.name, f"stop sign {s.id}", "urgency", "give a flag or an urgency, not both")
     return Safety(red, pre)
-
-
-def seen_flags(red: RedFlags) -> set[str]:
-    return {f.id for f in red.flags}
 
 
 def load(red_path: Path = RED_FLAGS_FILE, pre_path: Path = PRECAUTIONS_FILE) -> Safety:
@@ -496,8 +493,9 @@ def stop_signs() -> SafetyBlock:
 
 def heat_advice() -> SafetyBlock:
     s = load()
-    return _box("heat", "Using heat safely", "warning", s.heat.advice + _cite_md(s.heat.sources),
-                f"<p>{esc(s.heat.advice)}{_cite_html(s.heat.sources)}</p>", s.heat.advice + _cite_text(s.heat.sources))
+    out = _Forms()
+    out.para(s.heat.advice, keys=s.heat.sources)
+    return out.box("heat", "Using heat safely", "warning")
 
 
 def urgency_table() -> SafetyBlock:

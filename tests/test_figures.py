@@ -436,7 +436,7 @@ def test_every_figure_turns_off_plotly_cloud_buttons():
 
     from sciatica_course import display, natural_course
 
-    funcs = list(figures.ALL_FIGURES) + [natural_course.natural_course, natural_course.simulation]
+    funcs = list(figures.ALL_FIGURES) + list(natural_course.ALL_FIGURES)
     for f in funcs:
         fig = f()
         spec = fig.plotly_json()
