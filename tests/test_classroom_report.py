@@ -19,8 +19,20 @@ not-results.csv.
 Learners (score/total from the export; CSV: correct answers / questions in the bank):
 Ana 2/3 + 1/2 = 3/5 = 60.0; Ben 1/3 + 2/2 = 3/5 = 60.0; Cleo 2/2 = 100.0; Dana 2/3 = 66.7;
 Eve 1/2 = 50.0.
-Hardest (lowest percent, then most answered, then chapter and id): q2, q1, q3, c1, c2.
 Wrong answers most often chosen: q2 "L4" twice; then once each: q1 A, q3 A, c1 A, c2 A.
+
+First check (attempts in the exports; "ok1" = right after one check, "x1" = wrong after one check,
+so the answer kept is the first one, "2"/"3" = more checks, first answer not kept):
+
+  question   Ana      Ben      Dana     Cleo     Eve      right first  first wrong known  not kept
+  03 q1      ok1      A x1     ok1      -        -        2/3 = 66.7   A: 1               0
+  03 q2      L4 x2    L4 x1    ok2      -        -        0/3 = 0      L4: 1              2
+  03 q3      ok1      ok3      A x1     -        -        1/3 = 33.3   A: 1               1
+  04 c1      ok1      ok1      -        ok1      A x1     3/4 = 75.0   A: 1               0
+  04 c2      A x1     ok1      -        ok2      ok1      2/4 = 50.0   A: 1               1
+
+Hardest (lowest percent right at the first check, then lowest final percent): q2 (0, 33.3),
+q3 (33.3, 66.7), c2 (50, 75), q1 (66.7, 66.7), c1 (75, 75).
 """
 
 from __future__ import annotations
@@ -28,6 +40,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -88,11 +101,26 @@ def test_score_per_learner(report):
 
 def test_hardest_questions_and_wrong_options(report):
     assert [(q.chapter, q.qid) for q in report.hardest()] == [
-        ("03-anatomy", "q2"), ("03-anatomy", "q1"), ("03-anatomy", "q3"), ("04-causes", "c1"), ("04-causes", "c2")]
+        ("03-anatomy", "q2"), ("03-anatomy", "q3"), ("04-causes", "c2"), ("03-anatomy", "q1"), ("04-causes", "c1")]
     assert [(q.qid, a, n) for q, a, n in report.wrong_answers()] == [
         ("q2", '"L4"', 2), ("q1", '"A"', 1), ("q3", '"A"', 1), ("c1", '"A"', 1), ("c2", '"A"', 1)]
     q2 = by_id(report)[("03-anatomy", "q2")]
     assert report.label(q2, '"L4"') == "L4 (the fourth lumbar root)"
+
+
+def test_first_check_beside_final_correctness(report):
+    got = {k: (q.first_correct, q.percent_first, dict(q.first_wrong), q.first_unknown, q.correct)
+           for k, q in by_id(report).items()}
+    assert got == {
+        ("03-anatomy", "q1"): (2, 66.7, {'"A"': 1}, 0, 2),
+        ("03-anatomy", "q2"): (0, 0.0, {'"L4"': 1}, 2, 1),
+        ("03-anatomy", "q3"): (1, 33.3, {'"A"': 1}, 1, 2),
+        ("04-causes", "c1"): (3, 75.0, {'"A"': 1}, 0, 3),
+        ("04-causes", "c2"): (2, 50.0, {'"A"': 1}, 1, 3),
+    }
+    q2 = by_id(report)[("03-anatomy", "q2")]
+    assert report.first_wrong_text(q2) == (
+        "L4 (the fourth lumbar root) (1 of 3); first answer not kept for 2 who checked more than once")
 
 
 def test_every_bad_file_is_reported_by_name_and_the_rest_kept(report):
@@ -137,11 +165,22 @@ def test_written_csv_and_html(report, tmp_path):
                         "Dana": ("2", "3", "66.7"), "Eve": ("1", "2", "50.0")}
     with paths["problems"].open() as fh:
         assert len(list(csv.DictReader(fh))) == 8
+    assert (q2["right_first_check"], q2["percent_right_first_check"], q2["most_common_first_wrong_answer"],
+            q2["times_chosen_first"], q2["first_answer_not_kept"]) == ("0", "0.0", "L4 (the fourth lumbar root)", "1", "2")
     html = paths["html"].read_text()
-    # self-contained: plotly.js is inlined and nothing is loaded from another host
-    assert "Plotly.newPlot" in html and len(html) > 1_000_000
-    assert "<script src=" not in html and 'rel="stylesheet"' not in html
+    # small and offline: plotly.js is the course's basic bundle, written beside the page
+    assert "Plotly.newPlot" in html and len(html) < 100_000
+    assert re.findall(r'<script src="([^"]+)"', html) == ["plotly-basic.min.js"]
+    bundle = Path(rp.__file__).parents[1] / "static" / "vendor" / "plotly-basic.min.js"
+    assert paths["plotly"] == tmp_path / "plotly-basic.min.js"
+    assert paths["plotly"].read_bytes() == bundle.read_bytes()
+    assert "//" not in "".join(re.findall(r'(?:src|href)="([^"]+)"', html))
+    assert '"showSendToCloud": false' in html and '"displaylogo": false' in html  # no "Share chart"
     assert "33.3% (1/3)" in html and "malformed.json" in html
+    # the misconception table: first-check numbers beside final correctness
+    table = html[html.index("Misconceptions to discuss"):]
+    table = table[:table.index("</table>")]
+    assert "0% (0/3)" in table and "L4 (the fourth lumbar root) (1 of 3)" in table and "33.3% (1/3)" in table
 
 
 def test_cli_with_the_course_banks(tmp_path):
