@@ -8,8 +8,10 @@ STAMP := $(VENV)/.installed
 JB := $(BIN)/jupyter-book
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# npm tools (Lighthouse, the Nu HTML checker) installed from bench/package-lock.json; see below.
+NODE_TOOLS := bench/node_modules/.installed
 
-.PHONY: help setup chromium book test lab serve bench teacher handouts slides clean
+.PHONY: help setup chromium java book test lab serve bench teacher handouts slides clean
 
 help:
 	@echo "make book   - set up, execute the notebooks, build the HTML book into _build/html"
@@ -36,6 +38,12 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests..."; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+# Debian's Java runtime runs the Nu HTML checker (vnu.jar) in the tests.
+java:
+	@command -v java >/dev/null || { \
+	  echo "Installing Debian's default-jre-headless for the HTML checker..."; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq default-jre-headless >/dev/null; }
+
 book: setup
 	$(JB) build . -W -n --keep-going
 	@echo
@@ -43,7 +51,8 @@ book: setup
 	@echo "Serve it with:  make serve   (then open http://127.0.0.1:$(PORT))"
 
 # The run's time is kept in .venv/last-make-test; `make bench` prints it.
-test: setup chromium
+# tests/test_html_valid.py runs the Nu HTML checker from bench/node_modules (on Java).
+test: setup chromium java $(NODE_TOOLS)
 	@start=$$(date +%s); $(BIN)/python -m pytest --nbval-lax tests notebooks; rc=$$?; \
 	  secs=$$(( $$(date +%s) - start )); echo "make test: $$secs s (exit $$rc)"; \
 	  echo "$$secs $$(date -u +%Y-%m-%dT%H:%MZ) exit=$$rc" > $(VENV)/last-make-test; exit $$rc
@@ -87,11 +96,12 @@ slides: setup
 	$(BIN)/python -m sciatica_course slides --out $(SLIDES_OUT)
 	@echo "Open $(abspath $(SLIDES_OUT))/<chapter>.slides.html (F: full screen, S: speaker view)"
 
-# Lighthouse comes from the npm registry, pinned in bench/package-lock.json, into bench/node_modules.
-LIGHTHOUSE := bench/node_modules/.bin/lighthouse
-$(LIGHTHOUSE): bench/package.json bench/package-lock.json
+# Lighthouse (make bench) and the Nu HTML checker vnu-jar (make test) come from the npm registry,
+# pinned in bench/package-lock.json, into bench/node_modules.
+# Java first: without it vnu-jar's install step would try to download a Java runtime from elsewhere.
+$(NODE_TOOLS): bench/package.json bench/package-lock.json | java
 	@command -v npm >/dev/null || { \
-	  echo "Installing Debian's nodejs and npm for Lighthouse..."; \
+	  echo "Installing Debian's nodejs and npm for Lighthouse and the HTML checker..."; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
 	cd bench && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -99,7 +109,7 @@ $(LIGHTHOUSE): bench/package.json bench/package-lock.json
 # Page weight (cold/warm), Lighthouse per page, cold build and rebuild times; writes
 # bench/results.md. BENCH_ARGS=--run-tests also times a full `make test`.
 BENCH_ARGS ?=
-bench: setup chromium $(LIGHTHOUSE)
+bench: setup chromium $(NODE_TOOLS)
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 clean:

@@ -97,9 +97,10 @@ class CourseFigure:
             f'<p class="sc-plot-loading">Interactive figure: {esc(title)}. '
             f"It appears here when the page has loaded; the numbers are in the table below.</p></div>"
             f'<script type="application/json" class="sc-plot-data">{payload}</script>'
-            f"<figcaption>{esc(self.caption)}</figcaption>"
             f'<details class="sc-figure-text" open><summary>Figure as text: summary and numbers</summary>'
             f"<p>{esc(self.summary)}</p>{self.table_html()}</details>"
+            # Last child: HTML allows <figcaption> only first or last in <figure> (Nu HTML checker).
+            f"<figcaption>{esc(self.caption)}</figcaption>"
             f"</figure>"
         )
 

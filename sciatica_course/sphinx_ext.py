@@ -4,6 +4,9 @@
   malformed file fails the book build with a one-line message naming file, item and field.
 - Ships the course's own static files, among them the book's single copy of plotly.js: the basic
   bundle vendored in ``static/vendor/`` (scatter, bar and pie; never a CDN).
+- Keeps the pages free of what the book never uses: no embedded ipywidgets state
+  (``_drop_widget_state``), and no answers saved by whoever builds the book (``isolate_progress``).
+- Gives every page a ``<meta name="description">`` of its own (``page_description``).
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ from __future__ import annotations
 import hashlib
 import importlib
 import os
+import re
 import shutil
 import tempfile
+from html import escape
 from pathlib import Path
 
 from sphinx.errors import ExtensionError
@@ -140,6 +145,111 @@ class SafetyDirective(SphinxDirective):
         return self.parse_text_to_nodes(kinds[kind]().md)
 
 
+WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
+
+
+def _drop_widget_state(app, doctree) -> None:
+    """Keep the executed notebook's ipywidgets state out of the page.
+
+    MyST-NB embeds ``metadata.widgets`` of an executed notebook in its page as a
+    ``<script type="application/vnd.jupyter.widget-state+json">`` (117 to 148 KB per chapter).
+    The book never uses it: widget views are dropped (``nb_mime_priority_overrides``), quizzes
+    show their ``text/html`` form and no widget manager is loaded. It would also carry whatever
+    the quiz widgets held while the book was built. JupyterLab is unaffected (notebooks in git
+    have no outputs and no widget state).
+    """
+    data = getattr(app.env, "nb_metadata", {}).get(app.env.docname)
+    js_files = (data or {}).get("js_files")
+    if not js_files:
+        return
+    for key, (_uri, kwargs) in list(js_files.items()):
+        if key == "ipywidgets_state" or (kwargs or {}).get("type") == WIDGET_STATE_MIME:
+            del js_files[key]
+
+
+DESCRIPTION_MAX = 160  # characters: what search results show of a description
+
+
+def _shorten(text: str, limit: int = DESCRIPTION_MAX) -> str:
+    """Whole sentences up to ``limit`` characters; a first sentence that is longer is cut at a word."""
+    text = " ".join(text.split())
+    sentences = re.findall(r"[^.!?]+[.!?]+(?:\s|$)|[^.!?]+$", text)
+    out = ""
+    for sentence in sentences:
+        if len(out) + len(sentence) > limit:
+            break
+        out += sentence
+    out = out.strip()
+    if not out:
+        out = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
+    return out
+
+
+def _first_paragraph(doctree) -> str:
+    """The text of the page's first paragraph of running text (not in a box, list or table)."""
+    from docutils import nodes
+
+    for para in doctree.findall(nodes.paragraph):
+        if isinstance(para.parent, nodes.section) and para.astext().strip():
+            return para.astext()
+    return ""
+
+
+def page_description(pagename: str, doctree, title: str, project: str) -> str:
+    """A description of one page for ``<meta name="description">`` (search results, link previews).
+
+    A chapter is described by its title and the question it answers (``course.CHAPTERS``, the
+    one list of chapters); another page by its first paragraph; a generated page (search, index)
+    by what it is.
+    """
+    from .course import CHAPTERS
+
+    stem = pagename.rsplit("/", 1)[-1]
+    for n, ch in enumerate(CHAPTERS, 1):
+        if pagename == f"notebooks/{ch.stem}":
+            return _shorten(f"{ch.title}, chapter {n} of {len(CHAPTERS)} ({ch.minutes} minutes): {ch.question}")
+    text = _first_paragraph(doctree) if doctree is not None else ""
+    if text:
+        return _shorten(text)
+    if stem == "search":
+        return f"Search every page of {project}."
+    if stem == "genindex":
+        return f"Index of the terms in {project}."
+    return _shorten(f"{title}: a page of {project}.")
+
+
+def _add_description(app, pagename, templatename, context, doctree) -> None:
+    """``sciatica_description`` for ``templates/layout.html``, unless the page's own front matter
+    already gives one (``html_meta: description``)."""
+    if 'name="description"' in (context.get("metatags") or ""):
+        return
+    title = re.sub(r"<[^>]+>", "", context.get("title") or "")
+    context["sciatica_description"] = page_description(pagename, doctree, title, app.config.html_title or app.config.project)
+
+
+def _write_root_redirect(app, exception) -> None:
+    """The site's ``index.html`` as a valid HTML page that sends the reader to the home page.
+
+    The home page is ``book/index``; sphinx-external-toc writes a bare ``<meta http-equiv>`` line
+    (no doctype, no title: invalid HTML) only when the file does not exist yet. This runs after it
+    and always writes the same page.
+    """
+    if exception is not None or app.builder.name != "html" or app.config.root_doc == "index":
+        return
+    target = f"{app.config.root_doc}.html"
+    title = escape(app.config.html_title or app.config.project)
+    (Path(app.outdir) / "index.html").write_text(
+        "<!DOCTYPE html>\n"
+        f'<html lang="{escape(app.config.language or "en")}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n"
+        f'<meta name="description" content="{title}: start page.">\n'
+        f'<meta http-equiv="refresh" content="0; url={target}">\n'
+        "</head>\n"
+        f'<body><p><a href="{target}">{title}</a></p></body>\n</html>\n',
+        encoding="utf-8",
+    )
+
+
 PROGRESS_ENV = "SCIATICA_PROGRESS"
 
 
@@ -169,6 +279,9 @@ def setup(app):
     app.connect("env-get-outdated", _reread_notebooks_if_stale)
     app.connect("build-finished", _stamp_execution_cache)
     app.connect("build-finished", _copy_plotly)
+    app.connect("doctree-read", _drop_widget_state)
+    app.connect("html-page-context", _add_description)
+    app.connect("build-finished", _write_root_redirect, priority=900)  # after sphinx-external-toc's
     # Page weight and console errors of the theme (issue 6): see sciatica_course/theme_trim.py.
     app.setup_extension("sciatica_course.theme_trim")
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -49,3 +49,63 @@ def test_plotly_js_is_shipped_once_in_static(built_book):
     shipped = built_book["html"] / "_static" / PLOTLY_BUNDLE
     assert shipped.read_bytes() == (STATIC_DIR / PLOTLY_BUNDLE).read_bytes()
     assert [p.name for p in built_book["html"].rglob("plotly*.js")] == ["plotly-basic.min.js"]
+
+
+def _pages(html):
+    return sorted(p for p in html.rglob("*.html") if not {"_static", "_sources"} & set(p.relative_to(html).parts))
+
+
+def test_every_page_has_a_description_of_its_own(built_book):
+    """Search results and link previews show it (Lighthouse SEO: meta description)."""
+    html = built_book["html"]
+    seen: dict[str, str] = {}
+    for page in _pages(html):
+        name = str(page.relative_to(html))
+        found = re.findall(r'<meta name="description" content="([^"]*)"', page.read_text(encoding="utf-8"))
+        assert len(found) == 1, f"{name}: {len(found)} descriptions"
+        assert len(found[0].strip()) >= 20, f"{name}: description {found[0]!r} is too short"
+        assert found[0] not in seen, f"{name} has the same description as {seen.get(found[0])}"
+        seen[found[0]] = name
+    # A chapter is described by its own question (course.CHAPTERS), not by a generic line.
+    from sciatica_course.course import CHAPTERS
+
+    for ch in CHAPTERS:
+        text = (html / "notebooks" / f"{ch.stem}.html").read_text(encoding="utf-8")
+        assert re.search(r'<meta name="description" content="[^"]*' + re.escape(ch.question.replace("'", "&#39;")), text), ch.stem
+
+
+def test_favicon_is_shipped_and_linked(built_book):
+    """Browsers ask for an icon on every page; without one they log a 404 (Lighthouse best practices)."""
+    html = built_book["html"]
+    for page in _pages(html):
+        if page == html / "index.html":
+            continue  # the start page only sends the reader on to the home page
+        links = re.findall(r'<link rel="icon" href="([^"]+)"', page.read_text(encoding="utf-8"))
+        assert len(links) == 1, f"{page.relative_to(html)}: {links}"
+        icon = (page.parent / links[0]).resolve()
+        assert icon.is_file() and icon.stat().st_size > 100, f"{page.relative_to(html)}: {links[0]} is not shipped"
+        assert icon.read_bytes().startswith(b"<svg"), icon
+
+
+def test_no_page_carries_widget_state(built_book):
+    """The book shows quizzes from their HTML form; ipywidgets state (about 120 KB a chapter) is never used."""
+    for page in _pages(built_book["html"]):
+        assert "widget-state+json" not in page.read_text(encoding="utf-8"), page.name
+
+
+def test_the_start_page_is_a_valid_redirect_to_the_home_page(built_book):
+    text = (built_book["html"] / "index.html").read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "<title>" in text
+    assert '<meta http-equiv="refresh" content="0; url=book/index.html">' in text
+    assert '<a href="book/index.html">' in text
+
+
+def test_descriptions_are_whole_sentences_within_160_characters():
+    from sciatica_course.sphinx_ext import DESCRIPTION_MAX, _shorten
+
+    long = "First sentence is short. " + "Second one goes on and on " * 8 + "until it ends."
+    assert _shorten(long) == "First sentence is short."
+    words = "word " * 60
+    cut = _shorten(words)
+    assert len(cut) <= DESCRIPTION_MAX and cut.endswith("word\u2026")
+    assert _shorten("Where does the nerve run?  And\nwhy?") == "Where does the nerve run? And why?"
