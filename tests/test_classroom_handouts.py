@@ -13,8 +13,9 @@ from pypdf import PdfReader
 from sciatica_course.classroom import handouts, sources
 
 ROOT = Path(__file__).resolve().parents[1]
-# one chapter with figures, one without
-STEMS = ["05-how-massage-might-help", "04-causes"]
+# chapters with figures (03: the explorer's buttons; 06: figures from natural_course, a slider and
+# hover details), and one without
+STEMS = ["03-anatomy", "06-evidence", "04-causes"]
 
 
 def _norm(text: str) -> str:
@@ -96,3 +97,46 @@ def test_citations_print_as_author_and_year():
     assert handouts.plain("Most cases {cite:p}`koes2007`.") == "Most cases (Koes et al. 2007)."
     assert handouts.plain("{cite}`konstantinou2008,day1987`") == "(Konstantinou and Dunn 2008; Day et al. 1987)"
     assert handouts.plain("a {term}`Sciatica` b") == "a Sciatica b"
+
+
+_STRAY = re.compile(r"[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]|\\[0-9a-fA-F]{2,6}|3.a0|\b00a0\b")
+
+
+@pytest.mark.parametrize("stem", STEMS)
+@pytest.mark.parametrize("kind", ["student", "key"])
+def test_printed_text_has_no_replacement_characters_or_stray_escapes(built, stem, kind):
+    text = " ".join(page.extract_text() for page in PdfReader(built / f"{stem}-{kind}.pdf").pages)
+    bad = sorted({m.group(0) for m in _STRAY.finditer(text)})
+    assert not bad, f"{stem}-{kind}.pdf prints {bad!r}"
+    if kind == "key":  # the print stylesheet's dash before each option arrives as a dash
+        assert text.count("\u2013") >= sum(len(e.options) for e in sources.key_entries(stem))
+
+
+def test_print_stylesheet_keeps_its_css_escapes():
+    assert r'content: "\2013\00a0"' in handouts.PRINT_CSS
+    assert not re.search(r"[\x00-\x08]", handouts.PRINT_CSS)
+
+
+def test_interactive_figures_print_their_table_never_instructions_for_controls(built):
+    html = (built / "03-anatomy-student.html").read_text()
+    text = _text(built / "03-anatomy-student.pdf")
+    for words in ["Pick L4, L5 or S1", "above to see", "Buttons show", "Choose a root"]:
+        assert _norm(words) not in text, f"the printed explorer says {words!r}"
+    explorer = sources.figure("anatomy_explorer")
+    assert "The figure as a table" in html
+    for row in explorer.rows:  # every root's reflex, skin area and muscles, in print
+        for cell in row:
+            assert _norm(str(cell))[:40] in text, f"{cell!r} missing from the printed table"
+    ev = _text(built / "06-evidence-student.pdf")
+    for words in ["The slider sets", "hover over a mark"]:
+        assert _norm(words) not in ev
+    for name in ["simulation", "guidelines"]:  # a slider; hover details: both print as tables
+        fig = sources.figure(name)
+        assert _norm(str(fig.rows[-1][0]))[:30] in ev and _norm(fig.columns[-1])[:30] in ev
+
+
+def test_for_paper_drops_only_what_refers_to_controls():
+    assert handouts.for_paper("Roots join. Pick L4, L5 or S1 above to see more.") == "Roots join."
+    assert handouts.for_paper("A mark (hover over it for the wording). Next.") == "A mark. Next."
+    assert handouts.for_paper("The slider sets the effect. Bars: change.") == "Bars: change."
+    assert handouts.for_paper("Pain fell (hatched bars).") == "Pain fell (hatched bars)."

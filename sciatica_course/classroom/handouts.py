@@ -21,7 +21,7 @@ from pathlib import Path
 from ..course import CHAPTERS, Chapter, chapter
 from ..data import BIB_FILE, REPO_DIR
 from .. import safety
-from ..display import esc
+from ..display import esc, html_table
 from . import sources
 
 OUT_DIR = REPO_DIR / "handouts"
@@ -30,7 +30,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-b
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 COURSE = "Sciatica and massage therapy"
 
-PRINT_CSS = """
+# A raw string: the CSS escapes below ("\2013") must reach the browser as written.
+PRINT_CSS = r"""
 @page { size: A4; margin: 16mm 16mm 18mm 16mm; }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 11pt; line-height: 1.4; color: #000; margin: 0; }
@@ -56,6 +57,9 @@ figcaption { font-size: 9.5pt; margin-top: 1.5mm; }
 .key .options li::before { content: "\2013\00a0"; }
 .why { margin: 1mm 0 0; }
 .refs { font-size: 9pt; }
+.sc-table { border-collapse: collapse; margin: 2mm 0 0; font-size: 9.5pt; break-inside: avoid; }
+.sc-table th, .sc-table td { border: 1px solid #666; padding: 1mm 2mm; text-align: left; vertical-align: top; }
+.sc-table caption { text-align: left; font-weight: bold; margin-bottom: 1mm; }
 .safety { break-inside: avoid; font-size: 10pt; }
 .safety .sc-safety { border: 2px solid #000 !important; background: none !important; }
 footer { font-size: 8.5pt; color: #333; margin-top: 8mm; border-top: 1px solid #999; padding-top: 2mm; }
@@ -128,6 +132,22 @@ def plain(text: str, cited: list[str] | None = None) -> str:
 # Static figures
 
 
+# Words that tell a reader to use a control (a button, a slider, the mouse) that paper lacks.
+_CONTROL = re.compile(r"\b(?:hover|click|clicking|tap|drag|sliders?|buttons?|pick\b[^.]*\babove|zoom)\b", re.IGNORECASE)
+
+
+def for_paper(text: str) -> str:
+    """Text with every sentence or bracketed aside that refers to an on-screen control removed."""
+    text = re.sub(r"\s*\([^()]*\)", lambda m: "" if _CONTROL.search(m.group(0)) else m.group(0), text)
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z\u2014-])", text)
+    return " ".join(x for x in sentences if not _CONTROL.search(re.sub(r"<[^>]+>", " ", x))).strip()
+
+
+def interactive(fig) -> bool:
+    """A figure with plotly buttons or a slider: on paper it prints one view plus its table."""
+    return bool(fig.layout.updatemenus or fig.layout.sliders)
+
+
 def figure_svg(name: str) -> tuple[str, str, str]:
     """(svg text, caption, text alternative) for ``figures.<name>()``, drawn by kaleido."""
     os.environ.setdefault("BROWSER_PATH", CHROMIUM)  # kaleido's Chrome: Debian's chromium
@@ -136,6 +156,8 @@ def figure_svg(name: str) -> tuple[str, str, str]:
     fig = sources.figure(name)
     f = go.Figure(fig.fig)  # a copy: on paper, plotly's buttons and sliders do nothing
     f.layout.updatemenus, f.layout.sliders = (), ()
+    # nor do notes that tell the reader to use them ("Pick L4, L5 or S1 above")
+    f.layout.annotations = [a for a in f.layout.annotations or () if not _CONTROL.search(a.text or "")]
     width = 900
     height = int(f.layout.height or 450)
     for attempt in range(3):  # the headless browser behind kaleido can drop a call under load
@@ -151,14 +173,19 @@ def figure_svg(name: str) -> tuple[str, str, str]:
 
         raise CourseDataError("sciatica_course/figures.py", name, None,
                               f"could not be drawn as a static image ({type(last).__name__}: {last})")
-    return svg, fig.caption, fig.summary
+    return svg, for_paper(fig.caption), for_paper(fig.summary)
 
 
 def _figure_html(name: str) -> str:
     svg, caption, summary = figure_svg(name)
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    table = ""
+    fig = sources.figure(name)
+    if interactive(fig.fig) or for_paper(fig.caption) != fig.caption.strip():
+        # On screen the reader switches views or hovers for details; on paper the table gives them.
+        table = html_table(fig.columns, fig.rows, caption="The figure as a table (every view)")
     return (f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{esc(summary)}">'
-            f"<figcaption>{plain(caption)}</figcaption></figure>")
+            f"<figcaption>{plain(caption)}</figcaption>{table}</figure>")
 
 
 # --------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 - ``objectives(stem)``: the bullet list of the chapter notebook's "In this chapter you will"
   admonition.
-- ``figure_calls(stem)``: the figures the notebook shows (``figures.<name>()`` calls), in order.
+- ``figure_calls(stem)``: the figures the notebook shows (``figures.<name>()`` and
+  ``natural_course.<name>()`` calls), in order.
 - ``figure(name)``: the CourseFigure itself (title, caption, text alternative, numbers).
 - ``bank_questions(stem)`` / ``key_entries(stem)``: the question bank and its answer key, through
   the quiz package (``sciatica_course.quiz``).
@@ -27,7 +28,9 @@ from ..errors import CourseDataError
 TEACHER_DIR = DATA_DIR / "teacher"
 OBJECTIVES_MARK = "In this chapter you will"
 PLAN_MINUTES = (45, 60)
-_FIGURE_CALL = re.compile(r"\bfigures\.([A-Za-z_]\w*)\s*\(")
+# the modules whose functions draw the course's figures (each lists them in ALL_FIGURES)
+FIGURE_MODULES = ("figures", "natural_course")
+_FIGURE_CALL = re.compile(r"\b(?:" + "|".join(FIGURE_MODULES) + r")\.([A-Za-z_]\w*)\s*\(")
 _CITE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
 _FENCE = re.compile(r"^\s*(```+|:::+)\s*$")
 
@@ -99,13 +102,23 @@ def figure_calls(stem: str) -> list[str]:
     return names
 
 
-def figure(name: str):
-    """The CourseFigure that ``figures.<name>()`` returns."""
-    from .. import figures
+def figure_functions() -> dict[str, Any]:
+    """Every figure function of the course by name (``figures`` and ``natural_course``)."""
+    import importlib
 
-    func = getattr(figures, name, None)
+    out: dict[str, Any] = {}
+    for module in FIGURE_MODULES:
+        for func in importlib.import_module(f"sciatica_course.{module}").ALL_FIGURES:
+            out.setdefault(func.__name__, func)
+    return out
+
+
+def figure(name: str):
+    """The CourseFigure that ``figures.<name>()`` (or ``natural_course.<name>()``) returns."""
+    func = figure_functions().get(name)
     if func is None:
-        raise CourseDataError("sciatica_course/figures.py", name, None, "no such figure function")
+        raise CourseDataError("sciatica_course/figures.py", name, None,
+                              f"no such figure function (in {' or '.join(FIGURE_MODULES)}.ALL_FIGURES)")
     return func()
 
 
