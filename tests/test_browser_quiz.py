@@ -180,7 +180,7 @@ def test_damaged_saved_record_is_set_aside_and_reported(book_server, chromium):
     )
     page.reload(wait_until="networkidle")
     page.wait_for_function("document.querySelector('#scq-03-anatomy-score').textContent.includes('answered')")
-    assert "set aside" in page.inner_text("#scq-03-anatomy-status")
+    assert "set aside" in page.inner_text("#scq-03-anatomy-notice")  # beside the score
     assert page.inner_text(SCORE) == "Score: 0 of 7 correct (0 answered)."
     keys = page.evaluate("() => Object.keys(localStorage)")
     assert "sciatica-course:v1:ch:04-causes" in keys  # the other chapter is untouched

@@ -81,16 +81,19 @@ def test_numeric_tolerance_edges(typed, status):
 def test_numeric_not_a_number_is_invalid_not_wrong(typed):
     r = grade(NUM, typed)
     assert r.status == INVALID and not r.counts
-    assert "is not a number" in r.message or r.message == "Type a number, then check."
+    assert r.message.startswith(f"'{typed}' ") or r.message == "Type a number, then check."
+    assert ("could not be read" in r.message or "is not a number" in r.message) or not isinstance(typed, str)
 
 
 def test_numeric_messages():
     assert grade(NUM, "abc").message == "'abc' is not a number. Type a number such as 12.5 (in %)."
     assert grade(NUM, "").message == "Type a number, then check."
     assert grade(NUM, None).status == INVALID
-    assert grade(NUM, "20").message == "Not quite: 20 is too high."
-    assert grade(NUM, "3").message == "Not quite: 3 is too low."
+    assert grade(NUM, "20").message == "Not quite: 20% is too high."
+    assert grade(NUM, "3").message == "Not quite: 3% is too low."
+    assert grade(NUM, "16,9").message == "Correct. Read as 16.9%."
     assert grade(NUM0, "2").status == CORRECT and grade(NUM0, "2 points").status == CORRECT
+    assert grade(NUM0, "3").message == "Not quite: 3 points is too high."
     assert grade(NUM0, "2.0001").status == WRONG  # zero tolerance means exact
 
 
@@ -98,6 +101,7 @@ def test_parse_number():
     assert parse_number("1 000") == 1000.0
     assert parse_number(".5") == 0.5 and parse_number("5.") == 5.0
     assert parse_number("12 %", "%") == 12.0 and parse_number("12 km", "%") is None
+    assert parse_number("1,000") == 1000.0 and parse_number("843000000", "", "million") == 843.0
     assert parse_number(float("inf")) is None and parse_number(False) is None
 
 

@@ -93,7 +93,10 @@ def test_html_accessibility_markup(stem):
     for a in controls:
         assert a.get("id") in labels, f"unlabelled control {a}"
     live = [a for _, a in tags if a.get("aria-live") == "polite"]
-    assert len(live) == n_forms + 2  # one feedback region per question, the score, the status line
+    assert len(live) == n_forms + 3  # one feedback region per question, the score, its notice, the status line
+    # The notice about saved answers sits right after the score it concerns.
+    ids = [a.get("id") for _, a in tags if a.get("id")]
+    assert ids[ids.index(f"scq-{stem}-score") + 1] == f"scq-{stem}-notice"
     buttons = [a for t, a in tags if t == "button"]
     assert all(b.get("type") in {"submit", "button"} for b in buttons)
     assert 'class="sc-quiz-reset"' in html and html.count("sc-quiz-export") == 2

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from ..data import BIB_FILE
 from ..display import esc
+from .grading import in_words
 from .schema import Bank
 
 _FIELD = re.compile(r"(\w+)\s*=\s*\{((?:[^{}]|\{[^{}]*\})*)\}", re.DOTALL)
@@ -92,13 +93,13 @@ def payload(q) -> dict:
     """What the script needs to grade a question and explain it."""
     p = {"t": q.type, "ex": q.explanation, "src": sources_line(q)}
     if q.type == "single":
-        p.update(a=q.answer, fb={o.id: o.feedback for o in q.options if o.feedback})
+        p.update(a=q.answer, ids=[o.id for o in q.options], fb={o.id: o.feedback for o in q.options if o.feedback})
     elif q.type == "multiple":
-        p.update(a=list(q.answer), fb={o.id: o.feedback for o in q.options if o.feedback})
+        p.update(a=list(q.answer), ids=[o.id for o in q.options], fb={o.id: o.feedback for o in q.options if o.feedback})
     elif q.type == "truefalse":
         p.update(a=q.answer, fb={k: v for k, v in (("true", q.feedback_true), ("false", q.feedback_false)) if v})
     elif q.type == "numeric":
-        p.update(a=q.answer, tol=q.tolerance, unit=q.unit)
+        p.update(a=q.answer, tol=q.tolerance, unit=q.unit, scale=q.scale or "")
     elif q.type == "matching":
         p.update(a={pr.left: pr.right for pr in q.pairs}, choices=q.choices())
     elif q.type == "ordering":
@@ -131,11 +132,12 @@ def _body(q, qid_dom: str, stem: str) -> str:
         return "".join(rows)
     if t == "numeric":
         iid = f"{qid_dom}-value"
-        unit = f" ({esc(q.unit)})" if q.unit else ""
+        terms = in_words(q.unit, q.scale)
+        unit = f" ({esc(terms)})" if terms else ""
         return (
             f'<div class="sc-num"><label for="{iid}">Your answer{unit}</label> '
             f'<input type="text" inputmode="decimal" autocomplete="off" spellcheck="false" id="{iid}" name="{qid_dom}" size="10">'
-            f"{f' <span class=sc-unit aria-hidden=true>{esc(q.unit)}</span>' if q.unit else ''}</div>"
+            f"{f' <span class=sc-unit aria-hidden=true>{esc(terms)}</span>' if terms else ''}</div>"
         )
     if t == "matching":
         rows = []
@@ -192,6 +194,7 @@ def quiz_html(bank: Bank) -> str:
         f'<noscript><p class="sc-quiz-noscript">This quiz needs JavaScript to check answers. '
         f"The answer key is in the teacher guide.</p></noscript>"
         f'<p class="sc-quiz-score" id="{root}-score" aria-live="polite">Score: 0 of {total} correct.</p>'
+        f'<p class="sc-quiz-notice" id="{root}-notice" role="status" aria-live="polite"></p>'
         f"{questions}"
         f'<div class="sc-quiz-tools" role="group" aria-label="Save or reset your results">'
         f'<div class="sc-row"><label for="{root}-learner">Your name or learner ID (for the export)</label> '
@@ -214,7 +217,7 @@ def quiz_text(bank: Bank) -> str:
         elif q.type == "truefalse":
             lines.append("   - True / False")
         elif q.type == "numeric":
-            lines.append(f"   Answer: ____ {q.unit}".rstrip())
+            lines.append(f"   Answer: ____ {in_words(q.unit, q.scale)}".rstrip())
         elif q.type == "matching":
             lines += [f"   - {p.left} -> ?" for p in q.pairs]
             lines.append(f"   Choices: {', '.join(q.choices())}")

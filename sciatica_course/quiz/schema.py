@@ -20,7 +20,11 @@ Per type, the answer fields are:
 - ``single``: ``options`` and ``answer`` (one option id);
 - ``multiple``: ``options`` and ``answer`` (a list of option ids, at least one);
 - ``truefalse``: ``answer`` (true or false); optional ``feedback_true``/``feedback_false``;
-- ``numeric``: ``answer`` (a number), ``tolerance`` (>= 0) and ``unit`` (text, may be empty);
+- ``numeric``: ``answer`` (a number), ``tolerance`` (>= 0), ``unit`` (text, may be empty) and
+  optional ``scale`` (``thousand``, ``million`` or ``billion``) for a question asked in that scale
+  ("how many million?": ``answer: 843``, ``scale: million``); learners may type the number in
+  the forms :func:`sciatica_course.quiz.grading.read_answer` reads (``1,000``, ``2,5``,
+  ``843 million``, ``843000000``);
 - ``matching``: ``pairs`` (a list of ``{left, right}``) and optional ``distractors`` (extra right
   hand choices); every left item must be matched to its right item;
 - ``ordering``: ``items`` (a list of ``{id, text}`` in the correct order);
@@ -212,6 +216,7 @@ class Numeric(_Question):
     answer: float
     tolerance: float = 0.0
     unit: str = ""
+    scale: Literal["thousand", "million", "billion"] | None = None
 
     @field_validator("answer", "tolerance", mode="before")
     @classmethod
@@ -224,10 +229,15 @@ class Numeric(_Question):
     def _check(self):
         if self.tolerance < 0:
             raise _Problem("tolerance", f"{self.tolerance!r} must not be negative")
+        first = self.unit.split(" ")[0].lower().rstrip("s") if self.unit else ""
+        if first in {"thousand", "million", "billion"}:
+            raise _Problem("unit", f"{self.unit!r} starts with a scale: write 'scale: {first}' and the rest as the unit")
         return self
 
     def correct_text(self) -> list[str]:
-        value = f"{self.answer:g}{(' ' + self.unit) if self.unit and self.unit != '%' else self.unit}"
+        from .grading import say
+
+        value = say(self.answer, self.unit, self.scale)
         if self.tolerance:
             value += f" (accepted within ±{self.tolerance:g})"
         return [value]

@@ -16,7 +16,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..display import esc
-from .grading import CORRECT, INVALID, Result, grade
+from .grading import CORRECT, INVALID, Result, format_number, grade, in_words
 from .progress import ProgressStore, results_csv
 from .render import HINTS, sources_line
 from .schema import Bank
@@ -82,7 +82,8 @@ class QuestionWidget:
                             for o in q.options]
             return w.VBox(self.control)
         if q.type == "numeric":
-            label = f"Your answer ({q.unit}):" if q.unit else "Your answer:"
+            terms = in_words(q.unit, q.scale)
+            label = f"Your answer ({terms}):" if terms else "Your answer:"
             self.control = w.Text(value="", description=label, placeholder="a number", style=_WIDE)
             return self.control
         if q.type == "matching":
@@ -117,7 +118,7 @@ class QuestionWidget:
             if q.type in {"single", "truefalse"}:
                 self.control.value = value
             elif q.type == "numeric":
-                self.control.value = f"{value:g}" if isinstance(value, (int, float)) else str(value)
+                self.control.value = format_number(value) if isinstance(value, (int, float)) else str(value)
             elif q.type == "multiple":
                 for o, cb in zip(q.options, self.control):
                     cb.value = o.id in (value or [])

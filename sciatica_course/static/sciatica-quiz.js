@@ -96,32 +96,114 @@
     return { status: status, message: message, feedback: feedback || [], answer: answer === undefined ? null : answer };
   }
   function invalid(msg) { return result("invalid", msg); }
-  function fmt(x) { return String(Number(x.toPrecision(6))); }
+  // Numbers as learners type them: the grammar of read_answer in sciatica_course/quiz/grading.py
+  // (documented there), rule for rule; tests/fixtures/numeric_cases.json is run against both.
+  var SCALES = { thousand: 1e3, million: 1e6, billion: 1e9 };
+  var COUNT_OF_ONES_FROM = 1e6, LIMIT = 1e12;
+  var UNIT_ALIASES = { "%": ["percent", "per cent"], "percentage points": ["percentage point", "points", "point", "pp"] };
+  var SPACES = /[ \t\u00a0\u2007\u2009\u202f]+/g;
+  var HEAD = /^([+\-\u2212]?)([0-9.,][0-9., ]*)([\s\S]*)$/;
+  var EXP = /^[eE][+-]?[0-9]+/;
+  var FORMS = [ // [pattern, thousands separator, decimal mark], tried in this order
+    [/^[0-9]+$/, "", ""],
+    [/^[1-9][0-9]{0,2}(,[0-9]{3})+(\.[0-9]+)?$/, ",", "."],
+    [/^[1-9][0-9]{0,2}( [0-9]{3})+([.,][0-9]+)?$/, " ", ".,"],
+    [/^[1-9][0-9]{0,2}(\.[0-9]{3}){2,}(,[0-9]+)?$/, ".", ","],
+    [/^[1-9][0-9]{0,2}(\.[0-9]{3})+,[0-9]+$/, ".", ","],
+    [/^([0-9]+\.[0-9]*|\.[0-9]+)$/, "", "."],
+    [/^([0-9]+,[0-9]*|,[0-9]+)$/, "", ","]
+  ];
+  var SCALE_WORD = /^(thousand|million|billion)s?(?![a-z])/;
+  var RANGE = /^(-|\u2013|\u2014|to )\s*[0-9]/;
 
-  function parseNumber(text, unit) {
-    if (typeof text === "number") return isFinite(text) ? text : null;
-    if (typeof text !== "string") return null;
-    var s = text.trim().replace(/\u2212/g, "-");
-    if (unit && s.toLowerCase().slice(-unit.length) === unit.toLowerCase()) s = s.slice(0, s.length - unit.length).trim();
-    if (/^[+-]?\d{1,3}([ \u00a0\u202f]\d{3})+([.,]\d+)?$/.test(s)) s = s.replace(/[ \u00a0\u202f]/g, "");
-    if (!/^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$/.test(s)) return null;
-    var v = parseFloat(s.replace(",", "."));
-    return isFinite(v) ? v : null;
+  function fmtNumber(v) { // format_number: plain digits, never an exponent
+    v = v + 0;
+    var whole = Math.abs(v) >= 1 ? String(Math.floor(Math.abs(v))).length : 0;
+    var s = v.toFixed(Math.max(0, 15 - whole));
+    if (s.indexOf(".") >= 0) s = s.replace(/0+$/, "").replace(/\.$/, "");
+    return s === "-0" ? "0" : s;
+  }
+  function inWords(unit, scale) { return [scale || "", unit || ""].filter(function (x) { return x; }).join(" "); }
+  function say(v, unit, scale) {
+    var s = fmtNumber(v);
+    if (scale) s += " " + scale;
+    if (unit) s += unit === "%" && !scale ? unit : " " + unit;
+    return s;
+  }
+  function units(unit) {
+    if (!unit) return [];
+    var u = unit.toLowerCase();
+    return [u].concat(UNIT_ALIASES[u] || []);
   }
 
+  // Returns {value, text, noted} or {error}.
+  function readNumber(typed, unit, scale) {
+    var terms = inWords(unit, scale), hint = terms ? " (in " + terms + ")" : "";
+    if (typed === null || typed === undefined) return { error: "Type a number, then check." };
+    if (typeof typed === "number") {
+      if (!isFinite(typed) || Math.abs(typed) >= LIMIT) return { error: "'" + typed + "' is not a number that can be an answer here." };
+      return { value: typed + 0, text: say(typed + 0, unit, scale), noted: false };
+    }
+    if (typeof typed !== "string") return { error: "'" + String(typed) + "' is not a number. Type a number such as 12.5" + hint + "." };
+    var t = typed.replace(SPACES, " ").replace(/^ +| +$/g, "");
+    if (!t) return { error: "Type a number, then check." };
+    var head = HEAD.exec(t);
+    if (!head || !/[0-9]/.test(head[2])) return { error: "'" + t + "' is not a number. Type a number such as 12.5" + hint + "." };
+    var sign = head[1], raw = head[2], rest = head[3], token = raw.replace(/ +$/, "");
+    var form = null;
+    for (var i = 0; i < FORMS.length; i++) if (FORMS[i][0].test(token)) { form = FORMS[i]; break; }
+    if (!form) return { error: "'" + t + "' could not be read: the separators in '" + token + "' do not fit a number. " +
+      "Write fifteen hundred as 1500 or 1,500, and one and a half as 1.5 or 1,5." };
+    var group = form[1], mark = form[2];
+    var digits = group ? token.split(group).join("") : token;
+    if (mark.indexOf(",") >= 0) digits = digits.replace(",", ".");
+    var exp = raw === token && !group && mark !== "," ? EXP.exec(rest) : null;
+    if (exp) { digits += exp[0]; rest = rest.slice(exp[0].length); }
+    rest = rest.replace(/^ +| +$/g, "");
+    var number = Number(digits);
+    if (sign === "-" || sign === "\u2212") number = -number;
+    var typedScale = null, low = rest.toLowerCase(), word = SCALE_WORD.exec(low);
+    if (word) { typedScale = word[1]; low = low.slice(word[0].length).replace(/^ +| +$/g, ""); }
+    if (low && units(unit).indexOf(low) < 0) {
+      if (RANGE.test(low)) return { error: "'" + t + "' looks like a range. Type one number" + hint + ", such as 12.5." };
+      return { error: "'" + t + "' could not be read: '" + rest + "' is not understood here. Type the number" + hint + ", such as 12.5." };
+    }
+    var have = SCALES[scale] || 1, given, converted = false;
+    if (typedScale) given = SCALES[typedScale];
+    else if (have > 1 && Math.abs(number) >= COUNT_OF_ONES_FROM) { given = 1; converted = true; }
+    else given = have;
+    var value = (given >= have ? number * (given / have) : number / (have / given)) + 0;
+    if (!isFinite(value) || Math.abs(value) >= LIMIT) return { error: "'" + t + "' is too large to be an answer here. Type the number" + hint + ", such as 12.5." };
+    var noted = !!typedScale || converted || (sign + token + (exp ? exp[0] : "")) !== fmtNumber(value);
+    return { value: value, text: say(value, unit, scale), noted: noted };
+  }
+
+  function shown(a) { return typeof a === "string" ? "'" + a + "'" : JSON.stringify(a); }
+  function isList(a) { return Array.isArray(a); }
+  function isPlain(a) { return !!a && typeof a === "object" && !Array.isArray(a); }
+
+  // Every grader checks its answer the way grading.py does: an answer that does not fit the
+  // question (an unknown option, a wrong type, a missing match) is "invalid", never "wrong".
   var graders = {
     single: function (p, a) {
-      if (!a) return invalid("Choose one answer, then check.");
+      if (a === null || a === undefined || a === "") return invalid("Choose one answer, then check.");
+      if (typeof a !== "string" || p.ids.indexOf(a) < 0) return invalid(shown(a) + " is not one of the choices.");
       var fb = p.fb[a] ? [p.fb[a]] : [];
       return a === p.a ? result("correct", "Correct.", fb, a) : result("wrong", "Not quite.", fb, a);
     },
     truefalse: function (p, a) {
+      if (typeof a === "string" && (a.trim().toLowerCase() === "true" || a.trim().toLowerCase() === "false")) a = a.trim().toLowerCase() === "true";
       if (a !== true && a !== false) return invalid("Choose True or False, then check.");
       var f = p.fb[String(a)], fb = f ? [f] : [];
       return a === p.a ? result("correct", "Correct.", fb, a) : result("wrong", "Not quite.", fb, a);
     },
     multiple: function (p, a) {
-      if (!a || !a.length) return invalid("Choose at least one answer, then check.");
+      if (typeof a === "string") a = [a];
+      if (!isList(a) || !a.length) return invalid("Choose at least one answer, then check.");
+      for (var i = 0; i < a.length; i++) {
+        if (typeof a[i] !== "string" || p.ids.indexOf(a[i]) < 0) return invalid(shown(a[i]) + " is not one of the choices.");
+      }
+      a = p.ids.filter(function (x) { return a.indexOf(x) >= 0; }); // the bank's order, no repeats
       var fb = a.filter(function (x) { return p.fb[x]; }).map(function (x) { return p.fb[x]; });
       var hits = a.filter(function (x) { return p.a.indexOf(x) >= 0; }).length;
       var wrong = a.length - hits;
@@ -131,39 +213,56 @@
       return result("wrong", msg, fb, a);
     },
     numeric: function (p, a) {
-      if (a === null || a === undefined || String(a).trim() === "") return invalid("Type a number, then check.");
-      var v = parseNumber(a, p.unit), unit = p.unit ? " (in " + p.unit + ")" : "";
-      if (v === null) return invalid("'" + String(a).trim() + "' is not a number. Type a number such as 12.5" + unit + ".");
-      if (Math.abs(v - p.a) <= p.tol + 1e-9 * Math.max(1, Math.abs(p.a))) return result("correct", "Correct.", [], v);
-      return result("wrong", "Not quite: " + fmt(v) + " is " + (v > p.a ? "too high" : "too low") + ".", [], v);
+      var r = readNumber(a, p.unit, p.scale);
+      if (r.error) return invalid(r.error);
+      // A little slack for binary floating point (16.9 - 0.1 must accept 16.8).
+      if (Math.abs(r.value - p.a) <= p.tol + 1e-9 * Math.max(1, Math.abs(p.a))) {
+        return result("correct", r.noted ? "Correct. Read as " + r.text + "." : "Correct.", [], r.value);
+      }
+      var hint = r.value > p.a ? "too high" : "too low";
+      return result("wrong", r.noted ? "Not quite. Read as " + r.text + ", which is " + hint + "." : "Not quite: " + r.text + " is " + hint + ".", [], r.value);
     },
     matching: function (p, a) {
+      if (!isPlain(a)) return invalid("Choose a match for every item, then check.");
       var lefts = Object.keys(p.a);
       var missing = lefts.filter(function (l) { return !a[l]; });
       if (missing.length) return invalid("Choose a match for every item (missing: " + missing.join(", ") + ").");
+      var unknown = Object.keys(a).filter(function (k) { return lefts.indexOf(k) < 0; });
+      if (unknown.length) return invalid(shown(unknown[0]) + " is not an item of this question.");
+      for (var i = 0; i < lefts.length; i++) {
+        if (p.choices.indexOf(a[lefts[i]]) < 0) return invalid(shown(a[lefts[i]]) + " is not one of the choices.");
+      }
+      var normal = {};
+      lefts.forEach(function (l) { normal[l] = a[l]; });
       var right = lefts.filter(function (l) { return a[l] === p.a[l]; }).length;
-      if (right === lefts.length) return result("correct", "Correct: every match is right.", [], a);
-      return result("wrong", "Not quite: " + right + " of " + lefts.length + " matches are right.", [], a);
+      if (right === lefts.length) return result("correct", "Correct: every match is right.", [], normal);
+      return result("wrong", "Not quite: " + right + " of " + lefts.length + " matches are right.", [], normal);
     },
     ordering: function (p, a) {
-      // a: {item id: place as text} from the select boxes, or a saved list of ids.
-      var order;
-      if (Array.isArray(a)) {
-        order = a;
-      } else {
+      // a: {item id: place} from the select boxes, or a saved list of ids.
+      var order, n = p.a.length;
+      if (isPlain(a)) {
         var ids = Object.keys(a), places = {};
         for (var i = 0; i < ids.length; i++) {
-          if (!a[ids[i]]) return invalid("Give every step a place, then check.");
-          places[ids[i]] = parseInt(a[ids[i]], 10);
+          var v = a[ids[i]];
+          if (v === null || v === undefined || v === "") return invalid("Give every step a place, then check.");
+          if (!/^\s*[+-]?[0-9]+\s*$/.test(String(v)) || typeof v === "boolean") return invalid(shown(v) + " is not a place number.");
+          places[ids[i]] = parseInt(v, 10);
         }
+        if (ids.length !== n || ids.some(function (k) { return p.a.indexOf(k) < 0; })) return invalid("Give every step a place, then check.");
         var used = ids.map(function (k) { return places[k]; });
         if (used.some(function (v, j) { return used.indexOf(v) !== j; })) return invalid("Two steps share the same place: give each step its own place.");
-        order = ids.slice().sort(function (x, y) { return places[x] - places[y]; });
+        if (used.some(function (v) { return v < 1 || v > n; })) return invalid("Places must be numbered 1 to " + n + ".");
+        a = ids.slice().sort(function (x, y) { return places[x] - places[y]; });
       }
-      if (order.length !== p.a.length) return invalid("Give every step a place, then check.");
+      if (!isList(a) || !a.length || a.some(function (x) { return x === null || x === undefined || x === ""; })) return invalid("Give every step a place, then check.");
+      order = a.map(String);
+      for (var k = 0; k < order.length; k++) if (p.a.indexOf(order[k]) < 0) return invalid(shown(order[k]) + " is not one of the steps.");
+      if (order.some(function (x, j) { return order.indexOf(x) !== j; })) return invalid("Two steps share the same place: give each step its own place.");
+      if (order.length !== n) return invalid("Give every step a place, then check.");
       var ok = order.filter(function (x, j) { return x === p.a[j]; }).length;
-      if (ok === p.a.length) return result("correct", "Correct: every step is in the right place.", [], order);
-      return result("wrong", "Not quite: " + ok + " of " + p.a.length + " steps are in the right place.", [], order);
+      if (ok === n) return result("correct", "Correct: every step is in the right place.", [], order);
+      return result("wrong", "Not quite: " + ok + " of " + n + " steps are in the right place.", [], order);
     }
   };
 
@@ -318,25 +417,32 @@
     var stem = root.getAttribute("data-stem"), bank = root.getAttribute("data-bank");
     var total = parseInt(root.getAttribute("data-total"), 10);
     var scoreEl = root.querySelector(".sc-quiz-score"), status = root.querySelector(".sc-quiz-status");
+    var notice = root.querySelector(".sc-quiz-notice") || status; // beside the score it concerns
     var learnerEl = root.querySelector(".sc-quiz-learner");
     var loaded = loadChapter(stem, bank);
     var rec = loaded.record || { bank: bank, total: total, answers: {} };
+    var raw = loaded.record ? store.getItem(PREFIX + "ch:" + stem) : null;
     rec.total = total;
-    if (loaded.notice && status) status.textContent = loaded.notice;
     if (learnerEl) {
       learnerEl.value = getLearner();
       learnerEl.addEventListener("change", function () { setLearner(learnerEl.value.trim()); });
     }
 
+    // One source of truth: `marks` holds each question's graded result (its saved answer graded
+    // again on load, or the last check). The feedback shown, the score and the saved "correct"
+    // flag all come from it.
+    var marks = {};
     function updateScore() {
-      var ids = Object.keys(rec.answers);
-      var right = ids.filter(function (q) { return rec.answers[q].correct; }).length;
+      var ids = Object.keys(marks);
+      var right = ids.filter(function (q) { return marks[q].status === "correct"; }).length;
       scoreEl.textContent = "Score: " + right + " of " + total + " correct (" + ids.length + " answered).";
     }
 
-    Array.prototype.forEach.call(root.querySelectorAll("form.sc-q"), function (form) {
+    var numbers = {}, bad = [];
+    Array.prototype.forEach.call(root.querySelectorAll("form.sc-q"), function (form, i) {
       var qid = form.getAttribute("data-qid"), type = form.getAttribute("data-type");
       var box = form.querySelector(".sc-q-feedback"), retry = form.querySelector(".sc-q-retry");
+      numbers[qid] = i + 1;
       var p;
       try {
         p = decode(form.getAttribute("data-payload"), form.id);
@@ -348,10 +454,11 @@
       var saved = rec.answers[qid];
       if (saved) {
         var again = graders[type](p, saved.answer);
-        if (again.status === "invalid") {
-          delete rec.answers[qid];
+        if (again.status === "invalid" || (again.status === "correct") !== saved.correct) {
+          bad.push(qid); // an answer that does not fit this question, or a "correct" flag that disagrees
         } else {
-          setAnswer(form, type, saved.answer);
+          marks[qid] = again;
+          setAnswer(form, type, again.answer);
           showFeedback(box, p, again, true);
           retry.hidden = false;
         }
@@ -361,8 +468,9 @@
         var res = graders[type](p, readAnswer(form, type));
         if (res.status !== "invalid") {
           var prev = rec.answers[qid];
+          marks[qid] = res;
           rec.answers[qid] = { answer: res.answer, correct: res.status === "correct", attempts: (prev ? prev.attempts : 0) + 1 };
-          if (!saveChapter(stem, rec) && status) status.textContent = "Your answer could not be saved in this browser.";
+          if (!saveChapter(stem, rec)) notice.textContent = "Your answer could not be saved in this browser.";
           retry.hidden = false;
           updateScore();
         }
@@ -377,11 +485,28 @@
         if (first) first.focus();
       });
     });
+    Object.keys(rec.answers).forEach(function (qid) { if (!(qid in numbers)) bad.push(qid); });
+    var message = loaded.notice;
+    if (bad.length) {
+      // As the progress file in JupyterLab: the whole record is copied aside, only the answers
+      // that do not fit are dropped, the rest are kept.
+      var names = bad.map(function (q) { return q in numbers ? "question " + numbers[q] : "an unknown question"; });
+      var aside = PREFIX + "corrupt:ch:" + stem + ":" + Date.now();
+      try { store.setItem(aside, raw); } catch (e) { aside = ""; }
+      bad.forEach(function (q) { delete rec.answers[q]; });
+      saveChapter(stem, rec);
+      message = "Your saved answer" + (bad.length === 1 ? "" : "s") + " to " + names.join(", ") +
+        (bad.length === 1 ? " was" : " were") + " damaged and " + (bad.length === 1 ? "is" : "are") + " not counted" +
+        (aside ? " (set aside as " + aside + ")" : "") + ". Your other answers are kept.";
+    }
+    if (message && notice) notice.textContent = message;
     updateScore();
 
     var reset = root.querySelector(".sc-quiz-reset");
     if (reset) reset.addEventListener("click", function () {
       rec = { bank: bank, total: total, answers: {} };
+      marks = {};
+      if (notice !== status) notice.textContent = "";
       try { if (store) store.removeItem(PREFIX + "ch:" + stem); } catch (e) { /* ignore */ }
       Array.prototype.forEach.call(root.querySelectorAll("form.sc-q"), function (form) {
         clearAnswer(form, form.getAttribute("data-type"));
