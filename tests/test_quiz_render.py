@@ -219,8 +219,84 @@ def test_widget_reset_and_export(store, tmp_path):
 def test_widget_with_a_corrupt_progress_file_reports_and_works(store):
     store.path.write_text("{{{ not json")
     w = quiz("03-anatomy").quiz_widget
-    assert "set aside" in w.status.value and "role='alert'" in w.status.value
+    assert "set aside" in w.notice.value and "role='alert'" in w.notice.value
     qw = w.questions[0]
     qw.control.value = qw.q.answer
     assert qw.on_check().status == "correct"
     assert json.loads(store.path.read_text())["chapters"]["03-anatomy"]["answers"]
+
+
+def walk(widget):
+    """Every widget in a widget tree, depth first, in display order."""
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from walk(child)
+
+
+def texts(widget) -> list[str]:
+    return [x.value for x in walk(widget) if hasattr(x, "value") and isinstance(x.value, str)]
+
+
+def test_widget_progress_notice_is_beside_the_score_and_shown_once(store):
+    """A damaged chapter record (of another chapter) is reported once, right under the score,
+    not under the export buttons; opening the next quiz does not report it again."""
+    store.path.write_text(json.dumps({
+        "format": "sciatica-course-progress", "version": 1, "learner": "",
+        "chapters": {"05-how-massage-might-help": "garbage",
+                     "04-causes": {"bank": "w", "answers": {"c1": {"answer": "B", "correct": True, "attempts": 2}}}},
+    }))
+    w = quiz("03-anatomy").quiz_widget
+    kids = list(w.box.children)
+    assert kids[kids.index(w.score) + 1] is w.notice
+    assert "05-how-massage-might-help" in w.notice.value and "set aside" in w.notice.value
+    assert sum(t.count("set aside") for t in texts(w.box)) == 1
+    assert w.status.value == ""  # the status line by the buttons is for the buttons
+    assert len(list(store.path.parent.glob("progress.json.corrupt-*"))) == 1
+    assert "set aside" not in quiz("04-causes").quiz_widget.notice.value
+
+
+def test_widget_export_buttons_fit_their_words_and_wrap(store):
+    w = quiz("03-anatomy").quiz_widget
+    assert [b.description for b in w.buttons.children] == ["Export results (JSON)", "Export results (CSV)", "Reset this quiz"]
+    assert w.buttons.layout.flex_flow == "row wrap"
+    for b in w.buttons.children:
+        assert (b.layout.width, b.layout.min_width) == ("auto", "fit-content"), b.description
+    assert w.buttons in list(walk(w.box))
+
+
+def test_widget_saved_answers_that_do_not_fit_are_set_aside_and_marks_agree_with_the_score(store):
+    bank = load_bank("03-anatomy")
+    answers = {
+        "roots-01": {"answer": "l4-s3", "correct": True, "attempts": 2},
+        "variant-01": {"answer": 16.9, "correct": True, "attempts": 1},
+        "root-02": {"answer": "l4", "correct": False, "attempts": 1},
+        "variant-02": {"answer": 7, "correct": True, "attempts": 1},  # a choice beyond the options
+        "path-01": {"answer": ["roots", "foramen", "thigh", "elbow"], "correct": True, "attempts": 1},
+        "reflex-01": {"answer": {"L4": "Knee reflex (quadriceps)", "L5": "Nose", "S1": "Ankle reflex (calf muscles)"},
+                      "correct": True, "attempts": 3},
+        "size-01": {"answer": bank.question("size-01").answer, "correct": False, "attempts": 1},  # flag disagrees
+        "gone-01": {"answer": "x", "correct": True, "attempts": 1},
+    }
+    doc = {"format": "sciatica-course-progress", "version": 1, "learner": "",
+           "chapters": {"03-anatomy": {"bank": bank.version, "answers": answers}}}
+    store.path.write_text(json.dumps(doc))
+    w = quiz("03-anatomy").quiz_widget
+    marks = {qw.q.id: (qw.last.status if qw.last else "") for qw in w.questions}
+    assert marks == {"roots-01": "correct", "variant-01": "correct", "root-02": "wrong", "path-01": "",
+                     "size-01": "", "variant-02": "", "reflex-01": ""}
+    for qw in w.questions:  # the mark shown is the mark counted
+        assert ("✔" in qw.feedback.value) == (marks[qw.q.id] == "correct")
+        assert ("✘" in qw.feedback.value) == (marks[qw.q.id] == "wrong")
+    assert "Score: 2 of 7 correct</strong> (3 answered)" in w.score.value
+    order = [qw.q.id for qw in w.questions]
+    for qid in ("variant-02", "path-01", "reflex-01", "size-01"):
+        assert f"question {order.index(qid) + 1}" in w.notice.value
+    assert "an unknown question" in w.notice.value and "other answers are kept" in w.notice.value
+    aside = list(store.path.parent.glob("progress.json.corrupt-*"))
+    assert len(aside) == 1 and json.loads(aside[0].read_text()) == doc  # nothing lost
+    kept = json.loads(store.path.read_text())["chapters"]["03-anatomy"]["answers"]
+    assert set(kept) == {"roots-01", "variant-01", "root-02"}
+    # Once: the next kernel finds the cleaned file, the same marks, and nothing to report.
+    w2 = quiz("03-anatomy").quiz_widget
+    assert w2.notice.value == "" and w2.score.value == w.score.value
+    assert ProgressStore(store.path).export_results()["chapters"]["03-anatomy"]["score"] == 2

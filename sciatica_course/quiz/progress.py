@@ -150,6 +150,21 @@ class ProgressStore:
         doc["chapters"][stem] = rec
         self._write(doc)
 
+    def drop_answers(self, stem: str, qids: list[str], what: str) -> None:
+        """Set aside a copy of the file, then drop these saved answers of one chapter (the rest
+        are kept): answers of the right shape that do not fit their questions (``what`` says
+        which, for the notice). Done once: the cleaned file no longer has them."""
+        doc = self.read()
+        rec = doc["chapters"].get(stem)
+        present = [q for q in qids if rec is not None and q in rec["answers"]]
+        if not present:
+            return
+        self._set_aside(f"{what} of {stem} did not fit the questions and were dropped (your other answers are kept)",
+                        move=False)
+        for q in present:
+            del rec["answers"][q]
+        self._write(doc)
+
     def reset(self, stem: str) -> None:
         """Forget one chapter's answers (the other chapters are kept)."""
         doc = self.read()

@@ -161,14 +161,18 @@ class QuestionWidget:
         self.feedback.value = ""
         self.retry.layout.display = "none"
 
-    def restore(self, saved: dict) -> None:
-        self.attempts = int(saved.get("attempts", 0))
-        self.set_answer(saved.get("answer"))
+    def restore(self, saved: dict) -> bool:
+        """Show a saved answer, graded again (so the mark and the score come from the same
+        result). False when it does not fit the question or its saved "correct" flag disagrees."""
         result = grade(self.q, saved.get("answer"))
-        if result.counts:
-            self.last = result
-            self.feedback.value = "<p><small>Your saved answer:</small></p>" + feedback_html(self.q, result)
-            self.retry.layout.display = None
+        if not result.counts or result.correct != saved.get("correct"):
+            return False
+        self.attempts = int(saved.get("attempts", 0))
+        self.set_answer(result.answer)
+        self.last = result
+        self.feedback.value = "<p><small>Your saved answer:</small></p>" + feedback_html(self.q, result)
+        self.retry.layout.display = None
+        return True
 
 
 class QuizWidget:
@@ -180,7 +184,8 @@ class QuizWidget:
         total = len(bank.questions)
         self.questions = [QuestionWidget(self, q, n, total) for n, q in enumerate(bank.questions, 1)]
         self.score = w.HTML()
-        self.status = w.HTML()
+        self.notice = w.HTML()  # problems with the saved answers: beside the score they concern
+        self.status = w.HTML()  # what the export and reset buttons did: beside the buttons
         saved: dict = {}
         try:
             saved = self.store.chapter(bank.stem, bank.version)
@@ -188,22 +193,39 @@ class QuizWidget:
         except OSError as exc:
             self.store.notices.append(f"Your progress file cannot be read ({exc}); answers will not be saved.")
             learner = ""
+        numbers = {qw.q.id: n for n, qw in enumerate(self.questions, 1)}
+        damaged = [qid for qid in saved if qid not in numbers]
         for qw in self.questions:
-            if qw.q.id in saved:
-                qw.restore(saved[qw.q.id])
+            if qw.q.id in saved and not qw.restore(saved[qw.q.id]):
+                damaged.append(qw.q.id)
+        if damaged:
+            names = [f"question {numbers[q]}" if q in numbers else "an unknown question" for q in damaged]
+            try:
+                self.store.drop_answers(bank.stem, damaged, f"the saved answers to {', '.join(names)}")
+            except OSError as exc:
+                self.store.notices.append(f"Your saved answers to {', '.join(names)} do not fit the questions "
+                                          f"and are not counted; the file could not be cleaned ({exc.strerror or exc}).")
         self.learner = w.Text(value=learner, description="Your name or learner ID:", style=_WIDE)
-        export_json = w.Button(description="Export results (JSON)", tooltip="Save your results for your teacher")
-        export_csv = w.Button(description="Export results (CSV)", tooltip="Save your results as a spreadsheet file")
-        reset = w.Button(description="Reset this quiz", button_style="warning", tooltip="Forget your answers to this quiz")
+        # Buttons as wide as their words (the default width cut "Export results (JSON)"), on as
+        # many lines as the notebook's width needs.
+        fit = {"width": "auto", "min_width": "fit-content", "height": "auto"}
+        export_json = w.Button(description="Export results (JSON)", tooltip="Save your results for your teacher",
+                               layout=w.Layout(**fit))
+        export_csv = w.Button(description="Export results (CSV)", tooltip="Save your results as a spreadsheet file",
+                              layout=w.Layout(**fit))
+        reset = w.Button(description="Reset this quiz", button_style="warning", tooltip="Forget your answers to this quiz",
+                         layout=w.Layout(**fit))
         export_json.on_click(lambda _b: self.export("json"))
         export_csv.on_click(lambda _b: self.export("csv"))
         reset.on_click(lambda _b: self.reset())
+        self.buttons = w.HBox([export_json, export_csv, reset],
+                              layout=w.Layout(flex_flow="row wrap", grid_gap="4px", width="100%"))
         self.update_score()
         self.show_notices()
         self.box = w.VBox(
-            [w.HTML(f"<p><strong>{esc(bank.title)}</strong>: {total} questions.</p>"), self.score]
+            [w.HTML(f"<p><strong>{esc(bank.title)}</strong>: {total} questions.</p>"), self.score, self.notice]
             + [qw.box for qw in self.questions]
-            + [w.VBox([self.learner, w.HBox([export_json, export_csv, reset]), self.status])]
+            + [w.VBox([self.learner, self.buttons, self.status])]
         )
 
     # ------------------------------------------------------------------ state
@@ -218,9 +240,13 @@ class QuizWidget:
         )
 
     def show_notices(self) -> None:
+        """Show what the progress store has to tell (once each), beside the score."""
         if self.store.notices:
-            self.status.value = "".join(f"<p role='alert'><span aria-hidden='true'>⚠</span> {esc(n)}</p>"
-                                        for n in self.store.notices)
+            self.notice.value = "".join(
+                f"<p role='alert' style='border-left:4px dashed {_COLOURS[INVALID]};padding-left:.5em;margin:.25em 0'>"
+                f"<span aria-hidden='true'>⚠</span> {esc(n)}</p>"
+                for n in dict.fromkeys(self.store.notices)
+            )
             self.store.notices.clear()
 
     def save(self, qid: str, result: Result, attempts: int) -> None:
@@ -239,6 +265,7 @@ class QuizWidget:
             qw.on_retry()
             qw.attempts, qw.last = 0, None
         self.update_score()
+        self.notice.value = ""
         self.status.value = "<p>This quiz was reset. Your other chapters are kept.</p>"
         self.show_notices()
 
