@@ -16,7 +16,8 @@ Prints a table and writes it to bench/results.md. It never gates `make test`.
    Other hosts are made unreachable at DNS level (--host-resolver-rules) rather than with
    Playwright routing, because routing turns the browser cache off; any attempt is counted.
 4. Lighthouse (bench/node_modules, npm `lighthouse`) on its default mobile profile with Debian's
-   Chromium, against the same 127.0.0.1 server: performance and accessibility scores.
+   Chromium, against the same 127.0.0.1 server: performance, accessibility, best-practices and
+   SEO scores (the audits that cost a point of the last two are named under the table).
 5. The time of the whole `make test`: the last run's time as recorded by the Makefile in
    .venv/last-make-test (bench does not run the tests unless --run-tests is given).
 """
@@ -49,7 +50,7 @@ COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "_build", "node_modules", 
                                      "__pycache__", "*.egg-info", ".ipynb_checkpoints", "results",
                                      "handouts", ".jupyter_cache")
 EDITED_CHAPTER = "notebooks/02-what-is-sciatica.ipynb"
-TARGETS = {"perf": 90, "a11y": 100, "warm_kb": 400, "rebuild_pct": 25}
+TARGETS = {"perf": 90, "a11y": 100, "bp": 100, "seo": 100, "warm_kb": 400, "rebuild_pct": 25}
 
 
 def pages() -> list[str]:
@@ -172,7 +173,7 @@ def lighthouse(url: str, rel: str, tmp: Path) -> dict:
     report = tmp / (rel.replace("/", "_") + ".json")
     flags = " ".join(["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", BLOCK_OTHER_HOSTS])
     proc = subprocess.run(
-        [str(LIGHTHOUSE), url + rel, "--quiet", f"--chrome-flags={flags}", "--only-categories=performance,accessibility",
+        [str(LIGHTHOUSE), url + rel, "--quiet", f"--chrome-flags={flags}", "--only-categories=performance,accessibility,best-practices,seo",
          "--output=json", f"--output-path={report}"],
         env={**os.environ, "CHROME_PATH": CHROMIUM}, capture_output=True, text=True, timeout=300,
     )
@@ -184,9 +185,18 @@ def lighthouse(url: str, rel: str, tmp: Path) -> dict:
     def ms(key):
         return a[key].get("numericValue")
 
+    cats = d["categories"]
+
+    def lost(cat):  # the audits of a category that did not pass (scored, weight > 0)
+        return [r["id"] for r in cats[cat]["auditRefs"]
+                if r.get("weight") and a[r["id"]].get("score") is not None and a[r["id"]]["score"] < 1]
+
     return {
-        "perf": round(100 * (d["categories"]["performance"]["score"] or 0)),
-        "a11y": round(100 * (d["categories"]["accessibility"]["score"] or 0)),
+        "perf": round(100 * (cats["performance"]["score"] or 0)),
+        "a11y": round(100 * (cats["accessibility"]["score"] or 0)),
+        "bp": round(100 * (cats["best-practices"]["score"] or 0)),
+        "seo": round(100 * (cats["seo"]["score"] or 0)),
+        "lost": {c: lost(c) for c in ("best-practices", "seo") if lost(c)},
         "fcp": ms("first-contentful-paint"),
         "lcp": ms("largest-contentful-paint"),
         "tbt": ms("total-blocking-time"),
@@ -224,18 +234,22 @@ def table(b: dict, w: dict, lh: dict, test_time: str, host: str) -> str:
         "an hour). Bytes are what the server sent (headers included) while Chromium loaded the page "
         "and scrolled every figure into view (so plotly.js is counted where a page has a figure).",
         "",
-        "| page | perf | a11y | FCP s | LCP s | TBT ms | cold KB | warm KB | from home KB | requests | other hosts |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| page | perf | a11y | best practices | SEO | FCP s | LCP s | TBT ms | cold KB | warm KB | from home KB | requests | other hosts |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for rel, row in w.items():
         r = lh.get(rel, {})
         if "error" in r:
-            scores = ["err", "err", "", "", ""]
+            scores = ["err", "err", "err", "err", "", "", ""]
         else:
-            scores = [str(r["perf"]), str(r["a11y"]), f"{r['fcp'] / 1000:.1f}", f"{r['lcp'] / 1000:.1f}", f"{r['tbt']:.0f}"]
+            scores = [str(r["perf"]), str(r["a11y"]), str(r["bp"]), str(r["seo"]),
+                      f"{r['fcp'] / 1000:.1f}", f"{r['lcp'] / 1000:.1f}", f"{r['tbt']:.0f}"]
         lines.append(f"| {rel} | " + " | ".join(scores) + f" | {kb(row['cold'])} | {kb(row['warm'])} | "
                      f"{kb(row['from_home'])} | {row['requests']} | {row['external']} |")
     good = [r for r in lh.values() if "error" not in r]
+    lost = [f"{rel}: {cat} {', '.join(ids)}" for rel, r in lh.items() for cat, ids in r.get("lost", {}).items()]
+    if lost:
+        lines += ["", "Audits that cost best-practices or SEO points:", ""] + [f"- {x}" for x in lost]
     chapters = {k: v for k, v in w.items() if k.startswith("notebooks/")}
     if b is None:
         b = {"cold_s": float("nan"), "rebuild_s": float("nan"), "executed": "-", "rebuild_executed": "-",
@@ -255,6 +269,8 @@ def table(b: dict, w: dict, lh: dict, test_time: str, host: str) -> str:
         "|---|---|",
         f"| every page performance >= {TARGETS['perf']} | {ok(good and all(r['perf'] >= TARGETS['perf'] for r in good) and len(good) == len(w))} |",
         f"| every page accessibility = {TARGETS['a11y']} | {ok(good and all(r['a11y'] >= TARGETS['a11y'] for r in good) and len(good) == len(w))} |",
+        f"| every page best practices = {TARGETS['bp']} | {ok(good and all(r['bp'] >= TARGETS['bp'] for r in good) and len(good) == len(w))} |",
+        f"| every page SEO = {TARGETS['seo']} | {ok(good and all(r['seo'] >= TARGETS['seo'] for r in good) and len(good) == len(w))} |",
         f"| every chapter <= {TARGETS['warm_kb']} KB on a warm cache | {ok(all(v['warm'] <= TARGETS['warm_kb'] * 1024 for v in chapters.values()))} |",
         f"| rebuild <= {TARGETS['rebuild_pct']}% of cold build | {ok(b['rebuild_s'] <= b['cold_s'] * TARGETS['rebuild_pct'] / 100)} |",
         f"| no request to another host | {ok(all(v['external'] == 0 for v in w.values()))} |",
