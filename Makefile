@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # npm tools (Lighthouse, the Nu HTML checker) installed from bench/package-lock.json; see below.
 NODE_TOOLS := bench/node_modules/.installed
 
-.PHONY: help setup chromium java book test lab serve bench teacher handouts slides clean
+.PHONY: help setup chromium java book test lab serve bench teacher handouts slides lms clean
 
 help:
 	@echo "make book   - set up, execute the notebooks, build the HTML book into _build/html"
@@ -22,6 +22,7 @@ help:
 	@echo "make teacher  - teacher edition (guide + answer keys) into _build/teacher/_build/html"
 	@echo "make handouts - per chapter a student PDF and a teacher key PDF into handouts/"
 	@echo "make slides   - reveal.js slides for every chapter into _build/slides (offline)"
+	@echo "make lms      - question banks for Moodle (XML, GIFT) and Canvas/Blackboard (QTI 1.2) into _build/lms"
 
 setup: $(STAMP)
 
@@ -83,6 +84,7 @@ serve:
 TEACHER_OUT ?= _build/teacher
 HANDOUTS_OUT ?= handouts
 SLIDES_OUT ?= _build/slides
+LMS_OUT ?= _build/lms
 
 teacher: setup
 	$(BIN)/python -m sciatica_course teacher-guide --edition $(TEACHER_OUT)
@@ -95,6 +97,12 @@ handouts: setup chromium
 slides: setup
 	$(BIN)/python -m sciatica_course slides --out $(SLIDES_OUT)
 	@echo "Open $(abspath $(SLIDES_OUT))/<chapter>.slides.html (F: full screen, S: speaker view)"
+
+# The question banks for learning platforms (book/teacher/lms.md tells teachers how to import them).
+lms: setup
+	$(BIN)/python -m sciatica_course export-questions --format moodle --out $(LMS_OUT)
+	$(BIN)/python -m sciatica_course export-questions --format gift --out $(LMS_OUT)
+	$(BIN)/python -m sciatica_course export-questions --format qti12 --out $(LMS_OUT)
 
 # Lighthouse (make bench) and the Nu HTML checker vnu-jar (make test) come from the npm registry,
 # pinned in bench/package-lock.json, into bench/node_modules.

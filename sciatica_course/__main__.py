@@ -14,7 +14,8 @@ from .errors import CourseDataError
 # command name -> module (relative to this package) providing add_arguments() and run()
 COMMANDS: dict[str, str] = {"readability": "readability", "class-report": "classroom.report",
                              "teacher-guide": "classroom.guide", "hub-link": "classroom.hub",
-                             "slides": "classroom.slides", "handouts": "classroom.handouts"}
+                             "slides": "classroom.slides", "handouts": "classroom.handouts",
+                             "export-questions": "quiz.lms"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,7 +22,7 @@ from . import sources
 
 PAGES_DIR = REPO_DIR / "book" / "teacher" / "chapters"
 EDITION_DIR = REPO_DIR / "_build" / "teacher"
-TEACHER_PAGES = ["book/teacher/index", "book/teacher/hub"]  # hand-written pages of the teacher part
+TEACHER_PAGES = ["book/teacher/index", "book/teacher/hub", "book/teacher/lms"]  # hand-written pages of the teacher part
 EDITION_MARK = "sc-teacher-edition"  # class on every teacher page: the student-edition test looks for it
 
 
@@ -149,7 +149,7 @@ def teacher_toc(root: Path = REPO_DIR, pages_dir: Path = PAGES_DIR) -> dict:
         "caption": "Teacher guide",
         "chapters": [{"file": TEACHER_PAGES[0],
                       "sections": [{"file": f"{rel}/{ch.stem}"} for ch in CHAPTERS]},
-                     {"file": TEACHER_PAGES[1]}],
+                     {"file": TEACHER_PAGES[1]}, {"file": TEACHER_PAGES[2]}],
     }
     toc.setdefault("parts", []).insert(0, part)
     return toc
