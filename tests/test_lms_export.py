@@ -59,7 +59,9 @@ def expected(source) -> list[dict]:
         elif q.type == "truefalse":
             e.update(answer=q.answer, fb_true=q.feedback_true or "", fb_false=q.feedback_false or "")
         elif q.type == "numeric":
-            e.update(answer=q.answer, tolerance=q.tolerance, unit=q.unit)
+            # a question asked in a scale ("how many million?") has the scale word in its unit
+            e.update(answer=q.answer, tolerance=q.tolerance,
+                     unit=" ".join(x for x in (getattr(q, "scale", None) or "", q.unit) if x))
         elif q.type == "matching":
             e.update(pairs=[(p.left, p.right) for p in q.pairs], distractors=list(q.distractors))
         elif q.type == "ordering":
