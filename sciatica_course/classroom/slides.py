@@ -1,17 +1,26 @@
-"""Slides: present each chapter in class, made from the notebook itself.
+"""Slides: present each chapter in class; slides are their own form, made from the chapter.
 
-``python -m sciatica_course slides [--out _build/slides] [STEM ...]`` executes each chapter
-notebook, gives every cell slide metadata derived from the notebook's structure (so authors never
-maintain it), and exports reveal.js slides with nbconvert. Everything the deck needs (reveal.js,
-plotly.js, the course's figure and quiz scripts) is copied next to it: nothing loads from a CDN.
+``python -m sciatica_course slides [--out _build/slides] [STEM ...]`` writes one reveal.js deck per
+chapter (``<stem>.slides.html``), read from the chapter notebook, the figures and the question
+bank, without running the notebook:
 
-Layout rules (``slide_types``): a markdown cell that opens with a heading starts a new slide; other
-markdown cells and visible outputs (figures, quizzes) each get their own sub-slide, so each slide
-carries one idea; set-up cells with no output are skipped. MyST markup that nbconvert does not know
-(admonitions, ``{cite}``, ``{term}``, labels) is turned into plain Markdown for the slides.
+- a title slide (the chapter's question) and the learning objectives;
+- one slide per section: its heading and a few short points (the first sentence of each paragraph,
+  list items), within a budget of points and words; the section's whole prose goes to the speaker
+  notes (press ``S``);
+- each figure on its own slide, drawn by the book's own plotly bundle and sized to the slide;
+- each "Pause and think" as a question slide whose answer is the next fragment, then two questions
+  from the bank the same way, and the teacher's discussion prompts;
+- no quiz widget and no heading anchors. Every slide fits 1280x720 without scrolling
+  (``tests/test_classroom_slides.py`` measures each one in Chromium).
 
-``--metadata-only`` writes the same slide metadata into the notebooks (for presenting live from
-JupyterLab with the RISE extension, jupyterlab-rise) instead of exporting.
+Everything the deck needs (reveal.js, plotly.js, the course's CSS and figure script) is copied next
+to it: nothing loads from a CDN.
+
+``--metadata-only`` writes slide metadata into the notebooks instead (for presenting live from
+JupyterLab with the RISE extension, jupyterlab-rise): a markdown cell that opens with a heading
+starts a new slide, other markdown cells and visible outputs each get a sub-slide, set-up cells are
+skipped. MyST markup (admonitions, ``{cite}``, ``{term}``, labels) becomes plain Markdown.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ from __future__ import annotations
 import copy
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..course import CHAPTERS
@@ -26,7 +36,6 @@ from ..data import NOTEBOOKS_DIR, REPO_DIR, STATIC_DIR
 
 HERE = Path(__file__).resolve().parent
 VENDOR = HERE / "vendor" / "reveal.js"
-TEMPLATE_DIR = HERE / "templates"
 SLIDES_CSS = HERE / "static" / "slides.css"
 OUT_DIR = REPO_DIR / "_build" / "slides"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -131,98 +140,347 @@ def myst_to_markdown(text: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# Executing and exporting
+# The deck: slides in their own form, made from the chapter
+
+MAX_POINTS = 4  # points on one slide
+MAX_POINT_WORDS = 34  # a longer sentence goes to the speaker notes only
+MAX_SLIDE_WORDS = 80  # words of points on one slide
+MAX_ANSWER_WORDS = 40
+PLOT_HEIGHT = 660  # px at most of a figure on a 1280x720 slide (with its "figure as text" line)
+CHECK_QUESTIONS = 2  # questions from the bank at the end of the deck
+SKIP_SECTIONS = {"check your understanding"}  # the quiz: its questions come as question slides
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"\u201c])")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass
+class Slide:
+    kind: str  # "title", "points", "figure", "question"
+    body: str  # HTML inside the <section>
+    notes: str = ""  # HTML for the speaker notes (the chapter's prose)
+
+
+def _md():
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table")
+
+
+def _inline(text: str) -> str:
+    return _md().renderInline(" ".join(text.split()))
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def first_sentence(text: str) -> str:
+    return _SENTENCE_END.split(" ".join(text.split()), maxsplit=1)[0]
+
+
+def _blocks(markdown: str) -> list[tuple[str, list[str]]]:
+    """("para", [text]), ("list", [items]), ("table", [lines]) or ("quote", [text]) blocks."""
+    out: list[tuple[str, list[str]]] = []
+    for raw in re.split(r"\n\s*\n", markdown.strip()):
+        lines = [ln for ln in raw.splitlines() if ln.strip()]
+        if not lines:
+            continue
+        if lines[0].lstrip().startswith("|"):
+            out.append(("table", lines))
+        elif lines[0].lstrip().startswith(">"):
+            out.append(("quote", [" ".join(re.sub(r"^\s*>\s?", "", ln) for ln in lines)]))
+        elif _LIST_ITEM.match(lines[0]):
+            items: list[str] = []
+            for ln in lines:
+                if _LIST_ITEM.match(ln):
+                    items.append(_LIST_ITEM.sub("", ln, count=1))
+                elif items:
+                    items[-1] += " " + ln.strip()
+            out.append(("list", items))
+        else:
+            out.append(("para", [" ".join(ln.strip() for ln in lines)]))
+    return out
+
+
+def points(markdown: str) -> list[str]:
+    """A few short points from a section: the first sentence of each paragraph, list items as they
+    are (a list of single words or terms becomes one line), within the slide's budget."""
+    found: list[str] = []
+    for kind, parts in _blocks(markdown):
+        if kind == "table":
+            continue
+        if kind == "list" and all(_words(_TAG.sub("", i)) <= 4 for i in parts) and len(parts) > MAX_POINTS:
+            found.append(" \u00b7 ".join(p.rstrip(";,.") for p in parts))
+            continue
+        candidates = parts if kind == "list" else [first_sentence(parts[0])]
+        for c in candidates:
+            c = c.strip().rstrip(";,")
+            if c.endswith(":") or not c:
+                continue
+            if 3 <= _words(c) <= MAX_POINT_WORDS:  # not "No." alone, not a long sentence
+                found.append(c)
+    out: list[str] = []
+    for p in found:
+        if len(out) == MAX_POINTS or sum(map(_words, out)) + _words(p) > MAX_SLIDE_WORDS:
+            break
+        out.append(p)
+    return out
+
+
+def _small_table(markdown: str) -> str:
+    """A markdown table short enough to show on the slide (at most 4 rows), else ''."""
+    for kind, lines in _blocks(markdown):
+        if kind == "table" and len(lines) <= 6 and sum(_words(ln) for ln in lines) <= 90:
+            return _md().render("\n".join(lines))
+    return ""
+
+
+def _notes(markdown: str) -> str:
+    return _md().render(markdown)
+
+
+def _heading(level: int, text: str) -> str:
+    return f"<h{level}>{_inline(text)}</h{level}>"
+
+
+def _points_slide(title: str, markdown: str, level: int = 2) -> list[Slide]:
+    pts = points(markdown)
+    table = _small_table(markdown) if sum(map(_words, pts)) <= 40 else ""
+    if len(pts) > 2 and table:
+        pts = pts[:2]
+    body = _heading(level, title)
+    if pts:
+        body += "<ul>" + "".join(f"<li>{_inline(p)}</li>" for p in pts) + "</ul>"
+    if table:
+        body += f'<div class="sc-slide-table">{table}</div>'
+    return [Slide("points", body, _notes(markdown))]
+
+
+def _question_slide(question: str, answer: str) -> Slide:
+    q = re.sub(r"^Pause and think:\s*", "", question.strip())
+    q = q[:1].upper() + q[1:]
+    sentences = _SENTENCE_END.split(" ".join(answer.split()))
+    short = ""
+    for sentence in sentences:
+        if short and _words(short) + _words(sentence) > MAX_ANSWER_WORDS:
+            break
+        short = f"{short} {sentence}".strip()
+    body = (f"<h2>Pause and think</h2><p class=\"sc-slide-question\">{_inline(q)}</p>"
+            f'<div class="fragment sc-slide-answer"><p><strong>Answer:</strong> {_inline(short)}</p></div>')
+    return Slide("question", body, _notes(answer))
+
+
+def _dropdown(source: str) -> tuple[str, str] | None:
+    """(question, answer) when a markdown cell is a "Pause and think" dropdown."""
+    m = _FENCED_DIRECTIVE.fullmatch(source.strip() + "\n")
+    if not m:
+        m = _FENCED_DIRECTIVE.search(source)
+        if not m or source.strip() != m.group(0).strip():
+            return None
+    raw = m.group("body").splitlines()
+    options = [ln for ln in raw if re.match(r"^:\w[\w-]*:", ln)]
+    if not (m.group("name") == "dropdown" or any("dropdown" in o for o in options)) or not m.group("title").strip():
+        return None
+    return m.group("title").strip(), myst_to_markdown("\n".join(ln for ln in raw if ln not in options))
+
+
+def _figure_slide(name: str) -> Slide:
+    from . import sources
+
+    fig = sources.figure(name)
+    title = _TAG.sub(" ", fig.fig.layout.title.text or name)
+    # the figure draws its own title; the slide's heading is there for screen readers and the outline
+    html = for_projector(fig.to_html(), height=PLOT_HEIGHT)
+    caption = re.search(r"<figcaption>(.*?)</figcaption>", html, re.DOTALL)
+    html = re.sub(r"<figcaption>.*?</figcaption>", "", html, flags=re.DOTALL)
+    notes = f"<p>{fig.summary}</p><p>{caption.group(1) if caption else ''}</p>"
+    return Slide("figure", f'<h2 class="sc-visually-hidden">{_inline(" ".join(title.split()))}</h2>{html}', notes)
+
+
+def _check_slides(stem: str) -> list[Slide]:
+    from . import sources
+    from .handouts import plain
+
+    out = []
+    for e in sources.key_entries(stem):
+        if len(out) == CHECK_QUESTIONS:
+            break
+        if e.kind != "single" or not 2 <= len(e.options) <= 4:
+            continue
+        words = _words(e.text) + sum(_words(label) for _, label in e.options)
+        if words > 45:
+            continue
+        letters = "ABCD"
+        right = [i for i, (v, label) in enumerate(e.options) if v in e.answer or label in e.answer]
+        if len(right) != 1:
+            continue
+        why = first_sentence(_TAG.sub("", plain(e.explanation)))
+        if _words(why) > 30:
+            why = ""
+        body = (f'<h2>Check</h2><p class="sc-slide-question">{plain(e.text)}</p><ol type="A" class="sc-slide-options">'
+                + "".join(f"<li>{plain(label)}</li>" for _, label in e.options) + "</ol>"
+                + f'<div class="fragment sc-slide-answer"><p><strong>Answer: {letters[right[0]]}.</strong> {why}</p></div>')
+        out.append(Slide("question", body, f"<p>{plain(e.explanation)}</p>"))
+    return out
+
+
+def deck(stem: str) -> list[Slide]:
+    """The chapter's slides: title, objectives, one slide per section (points; prose in the notes),
+    each figure on its own slide, each "Pause and think" as a question with its answer on the next
+    fragment, two questions from the bank, and the teacher's discussion prompts."""
+    import nbformat
+
+    from ..course import chapter
+    from . import sources
+
+    ch = chapter(stem)
+    nb = nbformat.read(NOTEBOOKS_DIR / f"{stem}.ipynb", as_version=4)
+    slides: list[Slide] = []
+    section: list = []  # [level, title, markdown lines]
+
+    def close() -> None:
+        if section and section[1].strip().lower() not in SKIP_SECTIONS:
+            slides.extend(_points_slide(section[1], "\n".join(section[2]), 2))
+        section.clear()
+
+    for cell in nb.cells:
+        if "remove-cell" in _tags(cell):
+            continue
+        if cell.cell_type == "code":
+            names = sources._FIGURE_CALL.findall(cell.source)
+            if names:
+                close_first = bool(section)
+                if close_first:
+                    close()
+                slides.extend(_figure_slide(n) for n in names)
+            continue
+        if cell.cell_type != "markdown" or not cell.source.strip():
+            continue
+        drop = _dropdown(cell.source)
+        if drop:
+            close()
+            slides.append(_question_slide(*drop))
+            continue
+        text = myst_to_markdown(cell.source)
+        for part in re.split(r"(?m)^(?=#{1,3}\s)", text):
+            m = re.match(r"^(#{1,3})\s+(.+?)\s*$", part, flags=re.MULTILINE)
+            if m and part.startswith("#"):
+                close()
+                rest = part[m.end():]
+                if len(m.group(1)) == 1:
+                    intro = rest.replace("> **In this chapter you will**", "")
+                    slides.append(Slide("title", f"<h1>{_inline(m.group(2))}</h1>"
+                                                  f'<p class="sc-slide-lead">{_inline(ch.question)}</p>', _notes(intro)))
+                    try:
+                        objectives = sources.objectives(stem)
+                    except Exception:  # noqa: BLE001 - a chapter without objectives still gets slides
+                        objectives = []
+                    if objectives:
+                        slides.append(Slide("points", "<h2>In this chapter you will</h2><ul>"
+                                            + "".join(f"<li>{_inline(o)}</li>" for o in objectives) + "</ul>"))
+                else:
+                    section[:] = [len(m.group(1)), m.group(2), [rest]]
+            elif section:
+                section[2].append(part)
+    close()
+    slides += _check_slides(stem)
+    try:
+        prompts = sources.teacher_notes(stem).prompts
+    except Exception:  # noqa: BLE001 - notes are validated by their own tests
+        prompts = []
+    if prompts:
+        shown = [p for p in prompts if _words(p) <= MAX_POINT_WORDS][:3]
+        if shown:
+            slides.append(Slide("points", "<h2>Discuss</h2><ul>" + "".join(f"<li>{_inline(p)}</li>" for p in shown)
+                                + "</ul>", "".join(f"<p>{_inline(p)}</p>" for p in prompts)))
+    return slides
 
 
 _PLOT_DATA = re.compile(r'(<script type="application/json" class="sc-plot-data">)(.*?)(</script>)', re.DOTALL)
 
 
-def for_projector(html: str, font_size: int = 16) -> str:
-    """A figure's HTML for a slide: larger plot text, and its "figure as text" part folded away
-    (one idea per slide; the presenter can still open it)."""
+def for_projector(html: str, font_size: int = 16, height: int | None = None, drop_title: bool = False) -> str:
+    """A figure's HTML for a slide: larger plot text, a height that fits the slide, the title left
+    to the slide's heading, and its "figure as text" part folded away (the presenter can open it)."""
     import json
 
     if isinstance(html, list):
         html = "".join(html)
 
-    def bigger(m: re.Match) -> str:
+    def adapt(m: re.Match) -> str:
         spec = json.loads(m.group(2).replace("<\\/", "</"))
         layout = spec.setdefault("layout", {})
         font = layout.setdefault("font", {})
         font["size"] = max(font.get("size", 12), font_size)
+        if height:
+            layout["height"] = min(int(layout.get("height") or height), height)
+        if drop_title and isinstance(layout.get("title"), dict):
+            layout["title"]["text"] = ""
         text = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
         return m.group(1) + text + m.group(3)
 
-    html = _PLOT_DATA.sub(bigger, html)
+    html = _PLOT_DATA.sub(adapt, html)
+    if height:
+        html = re.sub(r'style="min-height:(\d+)px"', lambda m: f'style="min-height:{min(int(m.group(1)), height)}px"', html)
     return html.replace('<details class="sc-figure-text" open>', '<details class="sc-figure-text">')
 
 
-def prepared_notebook(stem: str, execute: bool = True, timeout: int = 300):
-    """The chapter notebook, executed, with slide metadata and slide-friendly markdown."""
-    import nbformat
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<link rel="stylesheet" href="reveal.js/dist/reveal.css">
+<link rel="stylesheet" href="static/sciatica.css">
+<link rel="stylesheet" href="reveal.js/dist/theme/sciatica.css">
+</head><body>
+<div class="reveal"><div class="slides">
+{sections}
+</div></div>
+<script src="reveal.js/dist/reveal.js"></script>
+<script src="reveal.js/plugin/notes/notes.js"></script>
+<script src="static/sciatica-figures.js"></script>
+<script>
+Reveal.initialize({{
+  controls: true, progress: true, hash: true, transition: "none", slideNumber: "c/t",
+  width: 1280, height: 720, margin: 0.04, center: false,
+  plugins: [RevealNotes]
+}});
+/* Figures are drawn when their slide is shown (a hidden slide has no size to draw into). */
+Reveal.on("slidechanged", function () {{ window.dispatchEvent(new Event("resize")); }});
+</script>
+</body></html>
+"""
 
-    path = NOTEBOOKS_DIR / f"{stem}.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    if execute:
-        from nbclient import NotebookClient
 
-        NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
-                       store_widget_state=False).execute()
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            cell.source = myst_to_markdown(cell.source)
-        for out in cell.get("outputs", []):
-            data = out.get("data")
-            if data and "text/html" in data:  # the book's form: no widget manager, no plotly mimetype
-                data.pop(WIDGET_MIME, None)
-                data.pop(PLOTLY_MIME, None)
-                data["text/html"] = for_projector(data["text/html"])
-    nb.metadata.pop("widgets", None)
-    add_slide_metadata(nb)
-    return nb
+def render(stem: str, slides: list[Slide]) -> str:
+    from ..course import chapter
+    from ..display import esc
 
-
-def _exporter():
-    from nbconvert import SlidesExporter
-
-    exp = SlidesExporter(
-        extra_template_basedirs=[str(TEMPLATE_DIR)],
-        template_name="sciatica_slides",
-        reveal_url_prefix="reveal.js",
-        reveal_theme="sciatica",  # static/slides.css, copied as reveal.js/dist/theme/sciatica.css
-        reveal_transition="none",
-        reveal_scroll=True,
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    )
-    return exp
+    sections = "\n".join(
+        f'<section class="sc-slide sc-slide-{s.kind}">{s.body}'
+        + (f'<aside class="notes">{s.notes}</aside>' if s.notes.strip() else "") + "</section>"
+        for s in slides)
+    return PAGE.format(title=esc(f"{chapter(stem).title}: slides"), sections=sections)
 
 
 def copy_assets(out: Path) -> None:
     """reveal.js, plotly.js and the course's own CSS/JS, next to the decks (never a CDN)."""
     shutil.copytree(VENDOR, out / "reveal.js", dirs_exist_ok=True)
     (out / "reveal.js" / "dist" / "theme").mkdir(parents=True, exist_ok=True)
-    # the deck's theme: nbconvert links reveal.js/dist/theme/<reveal_theme>.css
     shutil.copyfile(SLIDES_CSS, out / "reveal.js" / "dist" / "theme" / "sciatica.css")
     static = out / "static"
     static.mkdir(exist_ok=True)
-    for f in STATIC_DIR.iterdir():
-        if f.suffix in {".css", ".js"}:
-            shutil.copyfile(f, static / f.name)
+    for name in ("sciatica.css", "sciatica-figures.js"):
+        shutil.copyfile(STATIC_DIR / name, static / name)
     # sciatica-figures.js loads plotly.js from vendor/ next to itself: the basic bundle the book uses.
     shutil.copytree(STATIC_DIR / "vendor", static / "vendor", dirs_exist_ok=True)
     (static / "plotly.min.js").unlink(missing_ok=True)  # the full bundle earlier versions copied here
 
 
-def export(stem: str, out: Path = OUT_DIR, execute: bool = True) -> Path:
-    nb = prepared_notebook(stem, execute=execute)
-    # the course's own scripts (figures, quizzes), next to the deck like in the book's _static
-    course_js = sorted(f.name for f in STATIC_DIR.glob("*.js") if f.name != "sciatica-figures.js")
-    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": stem}, "course_js": course_js})
+def export(stem: str, out: Path = OUT_DIR) -> Path:
     copy_assets(out)
     path = out / f"{stem}.slides.html"
-    path.write_text(body, encoding="utf-8")
+    path.write_text(render(stem, deck(stem)), encoding="utf-8")
     return path
 
 
