@@ -22,6 +22,10 @@ see ``bench/results.md``. Each change is small and says why:
 - Bibliography entries get ``role="listitem"`` (docutils' ``doc-biblioentry`` is deprecated and
   fails axe-core's list check).
 - Build speed: pybtex's plugin lookups are cached (see ``_cache_pybtex_plugin_lookup``).
+- Valid HTML: MyST-NB's show/hide toggle of a hidden code cell puts two ``<p>`` labels inside
+  ``<summary>``, where only phrasing content is allowed (Nu HTML checker); they are written as
+  ``<span>`` instead, and MyST-NB's ``summary>p.…`` rules are applied to them in the bundle, so the
+  toggle looks as before (``_visit_hide_cell_input``, ``TOGGLE_CSS``).
 - Repeated identical inline scripts are dropped, and scripts that only add behaviour after the
   page is shown (copy buttons, toggles, highlighting, tabs) load with ``defer`` so they no longer
   block the first paint.
@@ -57,6 +61,35 @@ DEFERRABLE = {
     "togglebutton.js",
     "design-tabs.js",
 }
+
+
+def _visit_hide_cell_input(self, node) -> None:
+    """MyST-NB's ``visit_HideCellInput`` with ``<span>`` labels (``<p>`` is not allowed in ``<summary>``)."""
+    from html import escape
+
+    classes = " ".join(node["classes"])
+    self.body.append(f'<details class="admonition hide {classes}">\n')
+    self.body.append('<summary aria-label="Toggle hidden content">\n')
+    self.body.append(f'<span class="collapsed admonition-title">{escape(node["prompt_show"])}</span>\n')
+    self.body.append(f'<span class="expanded admonition-title">{escape(node["prompt_hide"])}</span>\n')
+    self.body.append("</summary>\n")
+
+
+def _valid_code_toggle(app) -> None:
+    try:
+        from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
+    except ImportError:  # MyST-NB not in use: nothing to fix
+        return
+    app.add_node(HideCodeCellNode, override=True, html=(_visit_hide_cell_input, depart_HideCellInput))
+
+
+# MyST-NB's stylesheet styles the toggle's labels as ``summary>p.admonition-title``, ``p.collapsed``
+# and ``p.expanded``; the same rules for the <span> labels, and basic.css's ``p.admonition-title``.
+_TOGGLE_P = re.compile(r">\s*summary\s*>\s*p\.")
+TOGGLE_CSS = (
+    "/* sciatica_course.theme_trim: the code-cell toggle's labels are <span>, not <p> */\n"
+    "div.cell details.hide>summary>span.admonition-title{display:list-item;font-weight:bold;margin:0 10px 0 0}"
+)
 
 
 def _static_name(filename) -> str:
@@ -197,7 +230,7 @@ def _bundle_text(outdir: Path, files: tuple[str, ...]) -> str:
         for f in files
         if (outdir / f).is_file()
     ]
-    text = "\n".join(parts)
+    text = _TOGGLE_P.sub(">summary>.", "\n".join(parts)) + "\n" + TOGGLE_CSS
     icons = _icons_for_bundle(outdir)
     return _FA_FACE.sub("", text) + "\n" + icons if icons else text
 
@@ -254,6 +287,7 @@ def _bundle_css(app, context) -> None:
     files = tuple(theme + [str(c.filename) for c in css if plain(c)])
     if files not in _bundles:
         h = hashlib.sha256(repr(files).encode())
+        h.update((_TOGGLE_P.pattern + TOGGLE_CSS).encode())  # what _bundle_text changes, too
         for f in files:
             if not _DIGEST_NAME.search(f):
                 h.update((outdir / f).read_bytes())
@@ -302,6 +336,7 @@ def _cache_pybtex_plugin_lookup() -> None:
 
 def setup(app):
     _cache_pybtex_plugin_lookup()
+    _valid_code_toggle(app)
     app.connect("config-inited", _config_inited)
     # Late (priority 900), after extensions such as sphinx.ext.mathjax have added their files.
     app.connect("html-page-context", _trim_assets, priority=900)

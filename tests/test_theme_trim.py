@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from sciatica_course import theme_trim as tt
 
 # The shape of fontawesome.js: brands, then regular, then solid icon tables.
@@ -46,3 +49,18 @@ def test_font_awesome_font_faces_are_removed():
     css = '@font-face{font-family:"Font Awesome 6 Free";src:url(x)} @font-face{font-family:Other;src:url(y)}'
     out = tt._FA_FACE.sub("", css)
     assert "Font Awesome" not in out and "Other" in out
+
+
+def test_bundle_styles_the_code_toggle_span_labels_as_mystnb_styled_its_p_labels(tmp_path):
+    """MyST-NB's own rules (summary>p.collapsed ...) reach the <span> labels theme_trim writes."""
+    import myst_nb
+
+    from sciatica_course.theme_trim import TOGGLE_CSS, _bundle_text
+
+    css = Path(myst_nb.__file__).parent / "static" / "mystnb.css"
+    (tmp_path / "mystnb.css").write_text(css.read_text(encoding="utf-8"), encoding="utf-8")
+    text = _bundle_text(tmp_path, ("mystnb.css",))
+    assert "details.hide[open]>summary>.collapsed" in text.replace(" ", "")
+    assert "details.hide:not([open])>summary>.expanded" in text.replace(" ", "")
+    assert not re.search(r"summary\s*>\s*p\.", text)
+    assert text.endswith(TOGGLE_CSS)
