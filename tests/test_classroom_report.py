@@ -249,3 +249,23 @@ def test_exports_written_by_the_quiz_itself(tmp_path):
     assert [p.field for p in r.problems] == ["banks"]  # only the CSV note: versions not checked
     label = r.label(stats[(stem, q1.id)], json.dumps(wrong1))
     assert label == f"{wrong1} ({q1.option(wrong1).text})"
+
+
+@pytest.mark.browser
+def test_html_report_draws_its_chart_offline_without_share_button(report, tmp_path, chromium):
+    """The report folder as a teacher opens it: the chart is drawn by the basic bundle beside the
+    page, nothing is requested from another host, and plotly's mode bar has no "Share"/cloud button."""
+    from browser import PageLog, new_page, serve
+
+    rp.write_report(report, tmp_path)
+    with serve(tmp_path) as url:
+        log = PageLog()
+        page = new_page(chromium, log)
+        page.goto(url + "class-report.html", wait_until="networkidle")
+        page.wait_for_selector("#class-chart .main-svg", timeout=20000)
+        bars = page.evaluate("document.querySelectorAll('#class-chart .trace.bars').length")
+        assert bars == 2  # right at the first check, right in the end
+        page.hover("#class-chart")
+        titles = page.evaluate("[...document.querySelectorAll('#class-chart .modebar-btn')].map(b => b.getAttribute('data-title'))")
+        assert titles and not any("share" in t.lower() or "cloud" in t.lower() or "chart studio" in t.lower() for t in titles)
+        assert log.clean(), log.report()
