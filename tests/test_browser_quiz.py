@@ -191,3 +191,53 @@ def test_damaged_saved_record_is_set_aside_and_reported(book_server, chromium):
     assert page.inner_text(SCORE) == "Score: 1 of 7 correct (1 answered)."
     page.context.close()
     no_quiz_errors(log)
+
+
+def test_numbers_typed_as_people_type_them_in_the_book(book_server, chromium):
+    """The built chapter reads a decimal comma and the unit, says what it read, and does not count
+    what it cannot read (the full table of forms: tests/test_browser_quiz_script.py)."""
+    log = PageLog()
+    page = open_page(chromium, book_server, log)
+    num = page.locator(NUM)
+    box = num.get_by_label("Your answer (%)")
+    box.fill("16.9 km")
+    num.get_by_role("button", name="Check").click()
+    assert num.locator(".sc-fb-mark").inner_text() == (
+        "\u26a0 Check your answer. '16.9 km' could not be read: 'km' is not understood here. "
+        "Type the number (in %), such as 12.5."
+    )
+    assert page.inner_text(SCORE) == "Score: 0 of 7 correct (0 answered)."
+    box.fill("16,9 percent")
+    num.get_by_role("button", name="Check").click()
+    assert num.locator(".sc-fb-mark").inner_text() == "\u2714 Correct. Read as 16.9%."
+    assert page.inner_text(SCORE) == "Score: 1 of 7 correct (1 answered)."
+    page.context.close()
+    no_quiz_errors(log)
+
+
+def test_out_of_range_saved_answers_do_not_count_and_marks_match_the_score(book_server, chromium):
+    """A record of the right shape whose answers do not fit (a choice beyond the options, a
+    'correct' flag on a wrong answer) once showed 'Not quite' while the score counted it."""
+    log = PageLog()
+    page = open_page(chromium, book_server, log)
+    bank = page.get_attribute("#scq-03-anatomy", "data-bank")
+    page.evaluate(
+        "(bank) => localStorage.setItem('sciatica-course:v1:ch:03-anatomy', JSON.stringify({bank, total: 7, answers: {"
+        " 'roots-01': {answer: 'l1-l3', correct: true, attempts: 1},"
+        " 'variant-02': {answer: 9, correct: true, attempts: 1},"
+        " 'root-02': {answer: 'l5', correct: true, attempts: 1}}}))",
+        bank,
+    )
+    page.reload(wait_until="networkidle")
+    page.wait_for_function("document.querySelector('#scq-03-anatomy-score').textContent.includes('answered')")
+    shown = page.evaluate(
+        "() => Array.from(document.querySelectorAll('#scq-03-anatomy form.sc-q .sc-q-feedback'))"
+        ".map(b => b.textContent.trim() ? b.className.replace('sc-q-feedback sc-fb-', '') : '')"
+    )
+    right, answered = shown.count("correct"), sum(1 for s in shown if s)
+    assert page.inner_text(SCORE) == f"Score: {right} of 7 correct ({answered} answered)." == "Score: 1 of 7 correct (1 answered)."
+    assert "Not quite" not in page.locator(Q).inner_text()  # the bad record is not shown either
+    notice = page.inner_text("#scq-03-anatomy-notice")
+    assert "damaged and are not counted" in notice and "set aside as" in notice
+    page.context.close()
+    no_quiz_errors(log)
