@@ -71,7 +71,14 @@ class CourseFigure:
     extra: dict = field(default_factory=dict)
 
     def table_html(self) -> str:
-        return html_table(self.columns, self.rows)
+        """The numbers as a table, in a region that scrolls sideways when the table is wider than the
+        screen (a phone): focusable, so the arrow keys scroll it, and labelled; a shadow at the edge
+        with more columns, and the hint under it (shown by ``sciatica-figures.js`` only while the
+        table overflows), say there is more to see."""
+        return (f'<div class="sc-table-scroll" role="region" tabindex="0" '
+                f'aria-label="{esc(self.fig.layout.title.text or self.key)}: the numbers as a table">'
+                f"{html_table(self.columns, self.rows)}</div>"
+                '<p class="sc-scroll-hint" hidden>Scroll the table sideways to see every column.</p>')
 
     def plotly_json(self) -> dict:
         """The figure as plain JSON data (plotly's own encoder; no Python objects left inside),

@@ -46,6 +46,10 @@ TEMPLATE = go.layout.Template(
         "margin": {"l": 60, "r": 20, "t": 90, "b": 60},
     }
 )
+# A legend below the plot sits at the foot of the figure (container coordinates), not at a fraction
+# of the plot's height: plotly then makes room for it under the x-axis title and tick labels, so the
+# two never overlap, however narrow the screen and however many rows the legend wraps into.
+LEGEND_BELOW = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0}
 
 
 def dataset() -> evidence.Dataset:
@@ -158,7 +162,7 @@ def sciatica_prevalence() -> CourseFigure:
     fig.update_layout(template=TEMPLATE, height=460, showlegend=True,
                       title={"text": f"Sciatica prevalence: {_fmt(lo)}% to {_fmt(hi)}% ({total} studies)",
                              "x": 0, "xanchor": "left", "y": 1, "yanchor": "top", "pad": {"l": 8, "t": 12}},
-                      legend={"y": -0.25, "yanchor": "top"})
+                      legend=LEGEND_BELOW)
     fig.add_trace(go.Scatter(
         x=[lo, hi], y=["Prevalence"] * 2, mode="lines+markers+text", name="Range of estimates",
         line={"color": BLUE, "width": 6}, marker={"size": 16, "symbol": ["triangle-right", "triangle-left"], "color": BLUE},
@@ -328,7 +332,7 @@ def piriformis_variants() -> CourseFigure:
          f"100 \u2212 {_fmt(mbaka.value.value, 1)}% typical (the course's subtraction)", 1),
     ]
     fig = _fig("Sciatic nerve course: how often not typical", height=460,
-               legend={"orientation": "h", "y": -0.22, "yanchor": "top", "x": 0})
+               legend=LEGEND_BELOW)
     for pooled, colour, symbol, name in ((True, BLUE, "diamond", "pooled analysis"),
                                          (False, ORANGE, "circle", "single cadaver series")):
         group = [it for it in items if it[2] is pooled]
@@ -470,7 +474,7 @@ def h_reflex() -> CourseFigure:
     first = recs["before-1"]
     n = first.n["subjects"]
     fig = _fig("Calf reflex before, during and after massage", height=470,
-               legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0},
+               legend=LEGEND_BELOW,
                margin={"l": 60, "r": 40, "t": 70, "b": 40})
     # The massage period: a light band behind the two "during" recordings (categories 2 and 3).
     fig.add_shape(type="rect", xref="x", yref="paper", x0=1.5, x1=3.5, y0=0, y1=1, layer="below",
@@ -519,6 +523,22 @@ _FLOW_PANELS = (
 _FLOW_TITLES = ("Thigh: main artery", "Thigh: skin", "Forearm: blood flow", "Forearm: lactate out")
 
 
+def _stacked_panels(fig: go.Figure, height: int, gap: float = 0.075) -> dict:
+    """The phone layout of a grid of subplots (``layout.meta.narrow``, applied by
+    ``static/sciatica-figures.js`` on a narrow screen): one panel under the other, each the full
+    width, with its subplot title above it at the left. Panels go in subplot order (row by row)."""
+    n = len(fig.layout.annotations)
+    h = (1 - gap * (n - 1)) / n
+    narrow: dict = {"height": height, "annotations": []}
+    for k, ann in enumerate(fig.layout.annotations):
+        top = 1 - k * (h + gap)
+        suffix = "" if k == 0 else str(k + 1)
+        narrow[f"xaxis{suffix}"] = {"domain": [0, 1]}
+        narrow[f"yaxis{suffix}"] = {"domain": [round(top - h, 4), round(top, 4)]}
+        narrow["annotations"].append({**ann.to_plotly_json(), "x": 0, "xanchor": "left", "y": round(top, 4)})
+    return narrow
+
+
 def blood_flow() -> CourseFigure:
     """Hinds 2004 (thigh artery vs skin, massage vs rest) and Wiltshire 2010 (forearm flow and lactate
     removal after hard exercise: rest, active recovery, massage, with SE bars)."""
@@ -527,7 +547,7 @@ def blood_flow() -> CourseFigure:
     fig.update_layout(template=TEMPLATE, height=680, barmode="overlay", bargap=0.35,
                       title={"text": "Blood flow: skin vs main artery", "x": 0,
                              "xanchor": "left", "y": 1, "yanchor": "top", "pad": {"l": 8, "t": 12}},
-                      legend={"orientation": "h", "y": -0.16, "yanchor": "top", "x": 0},
+                      legend=LEGEND_BELOW,
                       margin={"l": 60, "r": 20, "t": 90, "b": 90})
     shown: set[str] = set()
     rows, used = [], []
@@ -566,6 +586,7 @@ def blood_flow() -> CourseFigure:
     for col in (1, 2):
         fig.update_xaxes(title_text=f"Hinds 2004, {hinds.n['subjects']} men", tickangle=0, row=1, col=col)
         fig.update_xaxes(title_text=f"Wiltshire 2010, n = {wilt.n['subjects']}", tickangle=0, row=2, col=col)
+    fig.update_layout(meta={"narrow": _stacked_panels(fig, height=1300)})
     v = {f"{r.key}/{r.id}": r.value.mean for r in used}
     summary = (f"After thigh exercise, massage left blood flow in the main thigh artery about where rest left it "
                f"({_fmt(v['hinds2004/femoral-massage'])} vs {_fmt(v['hinds2004/femoral-rest'])} mL per minute) but "
@@ -595,7 +616,7 @@ def majchrzycki_2014() -> CourseFigure:
     """Majchrzycki 2014: VAS, Roland-Morris and ODI before/after in both arms (mean +/- SD)."""
     ds = dataset()
     fig = _fig("Majchrzycki 2014: before and after (mean \u00b1 SD)", height=480,
-               legend={"orientation": "h", "y": -0.18, "yanchor": "top", "x": 0},
+               legend=LEGEND_BELOW,
                margin={"l": 60, "r": 20, "t": 140, "b": 60})
     rows, buttons, all_recs = [], [], []
     for k, (code, label, axis) in enumerate(_MAJ_OUTCOMES):
@@ -808,7 +829,7 @@ def guidelines() -> CourseFigure:
     ylab = {g: _guideline_label(g) for g in rows_y}
     filled = {(r.value.guideline, s) for r, s, _ in cells}
     fig = _fig("Guidelines on massage at a glance", height=560, hovermode="closest",
-               legend={"orientation": "h", "y": -0.06, "yanchor": "top", "x": 0, "title": {"text": ""}},
+               legend={**LEGEND_BELOW, "title": {"text": ""}},
                margin={"l": 60, "r": 20, "t": 130, "b": 40})
     # One trace per mark, so the legend is the key: shape, colour and word all say the same thing.
     for stance, (word, symbol, colour) in _STANCE_MARK.items():

@@ -29,7 +29,8 @@ from plotly.subplots import make_subplots
 
 from . import evidence
 from .display import CourseFigure
-from .figures import BLUE, GREEN, GREY, ORANGE, SKY, TEMPLATE, VERMILLION, _fmt, _hover, _source, _wrap, dataset
+from .figures import (BLUE, GREEN, GREY, LEGEND_BELOW, ORANGE, SKY, TEMPLATE, VERMILLION, _fmt, _hover, _source,
+                      _wrap, dataset)
 
 # ------------------------------------------------------------------------------ natural course
 # One row per published result: (key, record id, study label, row label, outcome in plain words).
@@ -85,10 +86,10 @@ def natural_course() -> CourseFigure:
     )
     _left_align_subplot_titles(fig)
     fig.update_layout(
-        template=TEMPLATE, height=720, hovermode="closest",
+        template=TEMPLATE, height=820, hovermode="closest",
         title={"text": "How sciatica usually goes: three studies", "x": 0, "xanchor": "left", "y": 1,
                "yanchor": "top", "pad": {"l": 8, "t": 12}},
-        legend={"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0, "font": {"size": 12}},
+        legend={**LEGEND_BELOW, "font": {"size": 12}},
         margin={"l": 20, "r": 20, "t": 110, "b": 40},
     )
     table = []

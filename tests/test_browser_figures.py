@@ -9,6 +9,7 @@ a drawn plotly figure (``svg.main-svg``), with no blocked request and no console
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -31,6 +32,11 @@ def figure_book(tmp_path_factory) -> Path:
     shutil.copy(ROOT / "_config.yml", src / "_config.yml")
     (src / "book").mkdir()
     shutil.copy(ROOT / "book" / "references.bib", src / "book" / "references.bib")
+    # files the configuration names by path (the favicon), so the build finds them as in the course
+    favicon = re.search(r"^\s*favicon:\s*(\S+)", (ROOT / "_config.yml").read_text(encoding="utf-8"), re.M)
+    if favicon:
+        (src / favicon.group(1)).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / favicon.group(1), src / favicon.group(1))
     (src / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n  - file: figures\n")
     (src / "index.md").write_text("# Figure test book\n\nEvery course figure, on one page.\n")
     nb = nbformat.v4.new_notebook()
