@@ -172,8 +172,12 @@ def test_widget_numeric_not_a_number_is_not_an_attempt(store):
     assert "Check your answer" in qw.feedback.value and "is not a number" in qw.feedback.value
     assert "Explanation" not in qw.feedback.value  # nothing given away by a bad input
     assert not store.path.exists() or "variant-01" not in store.path.read_text()
+    qw.control.value = "12 km"
+    assert qw.on_check().status == "invalid" and qw.attempts == 0
+    assert "&#x27;km&#x27; is not understood here" in qw.feedback.value
     qw.control.value = "16,9 %"
     assert qw.on_check().status == "correct" and qw.attempts == 1
+    assert "<strong>Correct.</strong> Read as 16.9%." in qw.feedback.value
 
 
 def test_widget_matching_ordering_multiple_and_truefalse(store):

@@ -5,8 +5,13 @@
  * so they are not in the page text until the learner checks an answer. The grading rules and the
  * messages mirror sciatica_course/quiz/grading.py (tested in Python; the browser test checks this).
  *
+ * Numbers typed by learners are read by readNumber, the grammar of read_answer in grading.py
+ * ("1,000", "2,5", "843 million"); tests/fixtures/numeric_cases.json is run against both.
+ *
  * Progress: localStorage, one entry per chapter ("sciatica-course:v1:ch:<stem>"), with the bank
- * version; a damaged entry is set aside under another key and reported, never thrown.
+ * version; a damaged entry is set aside under another key and reported, never thrown. Saved
+ * answers are graded again on load: the marks shown and the score come from that one result, and
+ * answers that do not fit their question are set aside with a notice beside the score.
  * Export: every chapter saved in this browser, as JSON ("sciatica-course-results", version 1) or CSV.
  */
 (function () {
