@@ -24,7 +24,15 @@ help:
 	@echo "make slides   - reveal.js slides for every chapter into _build/slides (offline)"
 	@echo "make lms      - question banks for Moodle (XML, GIFT) and Canvas/Blackboard (QTI 1.2) into _build/lms"
 
-setup: $(STAMP)
+# The course's JupyterLab pieces (sciatica_course/lab/install.py): the extension that shows
+# citations and chapter links as the book does, its server side, the kernel setting that drops
+# ipykernel's local-TCP notice, and Lab settings without the news popup. Links into $(VENV).
+LAB_INSTALL := $(VENV)/.lab-installed
+$(LAB_INSTALL): sciatica_course/lab/install.py | $(STAMP)
+	@$(BIN)/python -m sciatica_course lab-install > /dev/null
+	@touch $@
+
+setup: $(STAMP) $(LAB_INSTALL)
 
 $(STAMP): requirements.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -63,14 +71,10 @@ test: setup chromium java $(NODE_TOOLS)
 LAB_OPTS ?=
 # Jupyter refuses to run as root (CI, containers) unless told to.
 ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
-# No news popup and no update check: both would reach for other hosts, and the popup greets every
-# start. The news question is a Lab setting, so the course ships it as the environment's overrides.
+# No update check: it would reach for another host. (The news popup is turned off by the Lab
+# settings `make setup` installs, sciatica_course/lab/install.py.)
 LAB_QUIET := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
-LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
-$(LAB_OVERRIDES): Makefile | $(STAMP)
-	@mkdir -p $(dir $@)
-	@printf '%s\n' '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' > $@
-lab: setup $(LAB_OVERRIDES)
+lab: setup
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=. $(ALLOW_ROOT) $(LAB_QUIET) $(LAB_OPTS) notebooks/01-welcome.ipynb
 
 serve:

@@ -15,7 +15,7 @@ from .errors import CourseDataError
 COMMANDS: dict[str, str] = {"readability": "readability", "class-report": "classroom.report",
                              "teacher-guide": "classroom.guide", "hub-link": "classroom.hub",
                              "slides": "classroom.slides", "handouts": "classroom.handouts",
-                             "export-questions": "quiz.lms"}
+                             "export-questions": "quiz.lms", "lab-install": "lab.install"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,6 +27,7 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 from .data import BIB_FILE, PACKAGE_DIR, STATIC_DIR
+from . import bibliography  # noqa: F401  registers the course's citation styles (_config.yml)
 from .display import BOOK_BUILD_ENV
 from .errors import CourseDataError
 

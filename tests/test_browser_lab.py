@@ -12,6 +12,7 @@ figure drawn, and finds no error output.
 from __future__ import annotations
 
 import json
+import re
 import os
 import secrets
 import signal
@@ -202,3 +203,137 @@ def test_safety_boxes_render_in_jupyterlab_from_the_data(lab, chromium):
         page.context.close()
     assert not log.blocked, f"JupyterLab requested other hosts: {log.blocked}"
     assert nb.read_bytes() == before, f"{rel} was modified by the test run"
+
+
+# --- MyST in JupyterLab (issue 12) -------------------------------------------------------------
+# jupyterlab-myst renders the markdown cells; the course's own extension (sciatica_course/lab)
+# gives citations their author-year labels and chapter links their titles, from the book's sources.
+
+RAW_MYST = re.compile(r"\{(?:cite|term|doc|ref|numref)(?::\w+)?\}`|```\{|:::\{|\([\w-]+\)=")
+CITE_ROLE = re.compile(r"\{cite(?::\w+)?\}`([^`]+)`")
+DOC_ROLE = re.compile(r"\{doc\}`[^`]+`")
+
+
+def chapter_notebooks() -> list[Path]:
+    from test_structure import toc_files
+
+    return [ROOT / f"{f}.ipynb" for f in toc_files() if (ROOT / f"{f}.ipynb").is_file()]
+
+
+def markdown_sources(nb: Path) -> list[str]:
+    return ["".join(c["source"]) for c in json.loads(nb.read_text())["cells"] if c["cell_type"] == "markdown"]
+
+
+def open_rendered(page, lab, rel: str, n_markdown: int, n_cites: int) -> None:
+    """Open ``rel`` and wait until every markdown cell is rendered by MyST and every citation
+    has been given its label by the course extension."""
+    page.goto(f"{lab['base']}lab/tree/{rel}?token={lab['token']}&reset", wait_until="domcontentloaded")
+    page.wait_for_function(
+        """([path, n, cites]) => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+               if (!w || !w.context || w.context.path !== path) return false;
+               const md = w.node.querySelectorAll('.jp-MarkdownCell .myst');
+               return md.length === n && w.node.querySelectorAll('.sc-lab-cite').length === cites
+                      && !w.node.querySelector('span[title="Citation Not Found"]'); }""",
+        arg=[rel, n_markdown, n_cites], timeout=90_000,
+    )
+
+
+def test_every_chapter_shows_myst_rendered_in_jupyterlab(lab, chromium):
+    """No chapter shows MyST syntax in JupyterLab: admonitions are boxes, dropdown answers stay
+    closed, citations read as the book's author-year labels (full reference on hover and focus),
+    chapter links carry the chapter's title, and no link points nowhere."""
+    from sciatica_course import bibliography
+    from sciatica_course.course import CHAPTERS
+
+    labels = {k: e.label for k, e in bibliography.entries().items()}
+    stems = {c.stem for c in CHAPTERS}
+    log = PageLog()
+    page = new_page(chromium, log, viewport={"width": 1280, "height": 900})
+    checked = []
+    try:
+        for nb in chapter_notebooks():
+            rel = nb.relative_to(ROOT).as_posix()
+            sources = markdown_sources(nb)
+            keys = [k.strip() for s in sources for m in CITE_ROLE.finditer(s) for k in m.group(1).split(",")]
+            docs = sum(len(DOC_ROLE.findall(s)) for s in sources)
+            open_rendered(page, lab, rel, len(sources), len(keys))
+            panel = page.evaluate_handle("() => window.jupyterapp.shell.currentWidget.node")
+            info = panel.evaluate(
+                """(node) => {
+                    const md = [...node.querySelectorAll('.jp-MarkdownCell .myst')];
+                    return {
+                      texts: md.map(e => e.textContent),
+                      openDetails: node.querySelectorAll('.jp-MarkdownCell details[open]').length,
+                      visibleAnswers: [...node.querySelectorAll('.jp-MarkdownCell details .details-body')]
+                                        .filter(b => b.checkVisibility()).length,
+                      dropdowns: node.querySelectorAll('.jp-MarkdownCell details').length,
+                      asides: node.querySelectorAll('.jp-MarkdownCell aside').length,
+                      cites: [...node.querySelectorAll('.sc-lab-cite')].map(e => [e.dataset.scKey, e.textContent,
+                               e.getAttribute('title') || '', e.tabIndex, e.getAttribute('role')]),
+                      docLinks: [...node.querySelectorAll('.jp-MarkdownCell a[data-sc-path]')].map(a => [a.textContent, a.getAttribute('href')]),
+                      deadLinks: [...node.querySelectorAll('.jp-MarkdownCell a[href="#"], .jp-MarkdownCell a[href*="/files/"]')].map(a => a.textContent),
+                      codeBlocks: node.querySelectorAll('.jp-MarkdownCell .myst pre').length,
+                    }; }"""
+            )
+            for i, text in enumerate(info["texts"]):
+                raw = RAW_MYST.search(text)
+                assert not raw, f"{rel} markdown cell {i}: MyST syntax shown raw: ...{text[max(0, raw.start() - 60):raw.end() + 40]}..."
+            n_dropdowns = sum(s.count(":::{dropdown}") + s.count("```{dropdown}") + s.count(":class: dropdown") for s in sources)
+            assert info["dropdowns"] == n_dropdowns, f"{rel}: {info['dropdowns']} dropdowns rendered, {n_dropdowns} in the source"
+            assert info["openDetails"] == 0 and info["visibleAnswers"] == 0, f"{rel}: a dropdown answer is open before the learner asks"
+            assert info["asides"] >= 1, f"{rel}: the objectives box is not rendered as a box"
+            assert info["codeBlocks"] == 0, f"{rel}: a markdown cell shows a code block (an unrendered directive?)"
+            # Every citation key in the source is a labelled, focusable citation, in source order.
+            assert [c[0] for c in info["cites"]] == keys, f"{rel}: citations rendered {[c[0] for c in info['cites']]} != source {keys}"
+            for key, text, title, tabindex, role in info["cites"]:
+                assert labels[key] in text, f"{rel}: citation {key} reads {text!r}, not {labels[key]!r}"
+                assert title == bibliography.full(key) and tabindex == 0 and role == "link", (rel, key, title, tabindex, role)
+            assert len(info["docLinks"]) == docs, f"{rel}: {len(info['docLinks'])} chapter/page links, {docs} {{doc}} roles"
+            for text, href in info["docLinks"]:
+                assert text not in stems and not text.startswith("../"), f"{rel}: link shows a file name: {text!r}"
+                assert "/files/" not in href, f"{rel}: link {text!r} points at a download: {href}"
+            assert not info["deadLinks"], f"{rel}: links that go nowhere: {info['deadLinks']}"
+            checked.append(rel)
+    finally:
+        page.context.close()
+    assert len(checked) == len(chapter_notebooks()) >= 10
+    assert not log.blocked, f"JupyterLab requested other hosts: {log.blocked}"
+    assert not log.page_errors, log.page_errors
+
+
+def test_citations_and_chapter_links_work_in_jupyterlab(lab, chromium):
+    """A citation opens the reference list at its entry (by keyboard too); a chapter link opens
+    that chapter's notebook in JupyterLab; the glossary link opens the glossary page."""
+    from sciatica_course import bibliography
+
+    nb = ROOT / "notebooks" / "09-review.ipynb"
+    rel = nb.relative_to(ROOT).as_posix()
+    sources = markdown_sources(nb)
+    keys = [k.strip() for s in sources for m in CITE_ROLE.finditer(s) for k in m.group(1).split(",")]
+    log = PageLog()
+    page = new_page(chromium, log, viewport={"width": 1280, "height": 900})
+    try:
+        open_rendered(page, lab, rel, len(sources), len(keys))
+        cite = page.locator(".jp-NotebookPanel .sc-lab-cite").first
+        key = cite.get_attribute("data-sc-key")
+        cite.scroll_into_view_if_needed()
+        cite.focus()
+        with page.context.expect_page() as popup_info:
+            page.keyboard.press("Enter")
+        refs = popup_info.value
+        refs.wait_for_load_state()
+        assert refs.url.endswith(f"/sciatica-course/references#{key}"), refs.url
+        entry = refs.locator(f"li[id='{key}']")
+        assert " ".join(bibliography.full(key).split()) in " ".join(entry.inner_text().split())
+        assert refs.locator("li").count() == len(bibliography.entries())
+        refs.close()
+
+        link = page.locator(".jp-NotebookPanel a[data-sc-kind='chapter']").first
+        target = link.get_attribute("data-sc-path")
+        link.scroll_into_view_if_needed()
+        link.click()
+        page.wait_for_function("(p) => window.jupyterapp.shell.currentWidget.context.path === p", arg=target, timeout=30_000)
+    finally:
+        page.context.close()
+    assert not log.blocked, f"JupyterLab requested other hosts: {log.blocked}"
+    assert not log.page_errors, log.page_errors
