@@ -166,7 +166,7 @@ def sciatica_prevalence() -> CourseFigure:
     fig.add_trace(go.Scatter(
         x=[lo, hi], y=["Prevalence"] * 2, mode="lines+markers+text", name="Range of estimates",
         line={"color": BLUE, "width": 6}, marker={"size": 16, "symbol": ["triangle-right", "triangle-left"], "color": BLUE},
-        text=[f"{_fmt(lo)}%", f"{_fmt(hi)}%"], textposition=["bottom center", "bottom center"],
+        text=[f"{_fmt(lo)}%", f"{_fmt(hi)}%"], textposition=["bottom center", "bottom center"], cliponaxis=False,
         showlegend=False, **_hover([f"Lowest estimate: {_fmt(lo)}%", f"Highest estimate: {_fmt(hi)}%"]),
     ), row=1, col=1)
     fig.update_xaxes(title_text="Prevalence of sciatica (% of people studied)", range=[0, 50], row=1, col=1)

@@ -219,8 +219,9 @@ def test_every_figure_fits_a_phone(built_book, book_server, chromium, viewport):
         log = PageLog()
         page = new_page(chromium, log, viewport=viewport, is_mobile=True, has_touch=True, device_scale_factor=2)
         page.goto(book_server + rel, wait_until="networkidle")
-        # The theme's sticky page header would cover the top of a figure in its screenshot.
-        page.add_style_tag(content=".bd-header-article, .bd-header { position: static !important; }")
+        # The theme's sticky page header and "Back to top" button would cover a figure in its screenshot.
+        page.add_style_tag(content=".bd-header-article, .bd-header { position: static !important; } "
+                                   "#pst-back-to-top { display: none !important; }")
         stem = re.sub(r"\W+", "-", Path(rel).stem)
         plots = page.locator(".sc-plot")
         for i in range(plots.count()):
