@@ -103,9 +103,20 @@ _register()
 @dataclass(frozen=True)
 class Entry:
     key: str
-    label: str   # "Cherkin et al., 2011" (the book's parenthetical label, without brackets)
+    names: str   # "Cherkin et al." (surnames, as the book's citations give them)
+    year: str    # "2011" ("n.d." if the entry has none)
     full: str    # the reference as the book's reference list prints it, as plain text
     url: str     # doi.org or the entry's URL ("" if neither)
+
+    @property
+    def label(self) -> str:
+        """``Cherkin et al., 2011``: the book's parenthetical citation, without its brackets."""
+        return f"{self.names}, {self.year}"
+
+    @property
+    def textual(self) -> str:
+        """``Cherkin et al. (2011)``: the citation as the subject of a sentence or a source line."""
+        return f"{self.names} ({self.year})"
 
 
 @lru_cache(maxsize=2)
@@ -129,7 +140,7 @@ def _entries(path: Path, mtime: float) -> dict[str, Entry]:
             names = str(Text(entry.fields.get("title", formatted.key)))
         doi = entry.fields.get("doi", "")
         url = f"https://doi.org/{doi}" if doi else entry.fields.get("url", "")
-        out[formatted.key] = Entry(formatted.key, f"{_plain(names)}, {year}",
+        out[formatted.key] = Entry(formatted.key, _plain(names), _plain(year),
                                    formatted.text.render_as("text"), url)
     return out
 
@@ -147,6 +158,12 @@ def label(key: str) -> str:
     """``Cherkin et al., 2011``: the book's citation label for ``key`` (the key if unknown)."""
     e = entries().get(key)
     return e.label if e else key
+
+
+def textual(key: str) -> str:
+    """``Cherkin et al. (2011)`` for ``key`` (the key if unknown)."""
+    e = entries().get(key)
+    return e.textual if e else key
 
 
 def full(key: str) -> str:

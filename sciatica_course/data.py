@@ -6,8 +6,6 @@ relative paths: everything asks this module.
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -41,17 +39,11 @@ def read_yaml(path: Path):
         raise CourseDataError(path.name, where, None, f"is not valid YAML ({problem})") from None
 
 
-_BIB_KEY = re.compile(r"^\s*@\w+\s*\{\s*([^,\s]+)\s*,", re.MULTILINE)
-
-
-@lru_cache(maxsize=4)
-def _bib_keys(path: Path, mtime: float) -> frozenset[str]:
-    return frozenset(_BIB_KEY.findall(path.read_text(encoding="utf-8")))
-
-
 def bib_keys(path: Path = BIB_FILE) -> frozenset[str]:
-    """Citation keys defined in ``book/references.bib``."""
-    return _bib_keys(path, path.stat().st_mtime)
+    """Citation keys defined in ``book/references.bib`` (read by :mod:`sciatica_course.bibliography`)."""
+    from .bibliography import entries  # bibliography imports this module for BIB_FILE
+
+    return frozenset(entries(path))
 
 
 def chapter_stems() -> list[str]:

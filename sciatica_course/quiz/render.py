@@ -16,60 +16,20 @@ from __future__ import annotations
 import base64
 import json
 import re
-import unicodedata
-from functools import lru_cache
 
-from ..data import BIB_FILE
+from .. import bibliography
 from ..display import esc
 from .grading import in_words
 from .schema import Bank
-
-_FIELD = re.compile(r"(\w+)\s*=\s*\{((?:[^{}]|\{[^{}]*\})*)\}", re.DOTALL)
-_ENTRY = re.compile(r"@\w+\s*\{\s*([^,\s]+)\s*,(.*?)\n\}", re.DOTALL)
 
 
 def dom_id(*parts: str) -> str:
     return "scq-" + "-".join(re.sub(r"[^A-Za-z0-9_-]", "-", p) for p in parts)
 
 
-@lru_cache(maxsize=2)
-def _bib(mtime: float) -> dict[str, dict[str, str]]:
-    out = {}
-    for key, body in _ENTRY.findall(BIB_FILE.read_text(encoding="utf-8")):
-        out[key] = {k.lower(): v for k, v in _FIELD.findall(body)}
-    return out
-
-
-_ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303"}
-
-
-def _clean(text: str) -> str:
-    """Plain text from a BibTeX field ({\\'e} -> é, braces dropped)."""
-    text = re.sub(
-        r"\\(['\"`^~])\{?(\w)\}?", lambda m: unicodedata.normalize("NFC", m.group(2) + _ACCENTS[m.group(1)]), text
-    )
-    text = text.replace("{\\o}", "ø").replace("\\o", "ø")
-    return re.sub(r"[{}]", "", text).replace("--", "–").strip()
-
-
 def short_citation(key: str) -> str:
-    """``Cherkin et al. (2011)`` from book/references.bib (the key itself if it cannot be read)."""
-    entry = _bib(BIB_FILE.stat().st_mtime).get(key)
-    if not entry:
-        return key
-    author, year = entry.get("author", ""), _clean(entry.get("year", "n.d."))
-    if author.startswith("{") and author.endswith("}"):
-        names = _clean(author)  # an organisation
-    else:
-        people = [a.strip() for a in author.split(" and ")]
-        surnames = [_clean(p.split(",")[0]) for p in people if p]
-        if len(surnames) >= 3 or "others" in surnames:
-            names = f"{surnames[0]} et al."
-        elif len(surnames) == 2:
-            names = f"{surnames[0]} and {surnames[1]}"
-        else:
-            names = surnames[0] if surnames else key
-    return f"{names} ({year})"
+    """``Cherkin et al. (2011)``: the book's author-year citation (sciatica_course.bibliography)."""
+    return bibliography.textual(key)
 
 
 def sources_line(q) -> str:
