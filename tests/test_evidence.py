@@ -238,3 +238,27 @@ def test_every_cited_study_can_be_found_from_its_bib_entry(ds):
         assert found, f"{key}: references.bib gives no DOI, PMID or URL"
     for key in NO_IDENTIFIER_IN_EVIDENCE_SHEET:  # if one is added later, drop it from the list above
         assert not {"doi", "url"} & set(bib.entries[key].fields), key
+
+
+def test_every_evidence_sheet_reference_resolves_inside_the_repository():
+    """Study files, code and tests cite "evidence sheet section N": the sheet is in the repository
+    (docs/evidence-sheet.md) and has each section cited, so no reference points outside it."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    sheet = (root / "docs" / "evidence-sheet.md").read_text(encoding="utf-8")
+    sections = set(re.findall(r"^#{2,3} (\d+[a-z]?)\.", sheet, re.MULTILINE))
+    assert {"1", "9", "11a", "14a", "14b", "15"} <= sections
+    cited = []
+    files = [*root.glob("sciatica_course/**/*.py"), *root.glob("sciatica_course/data/**/*.yaml"),
+             *root.glob("tests/*.py"), *root.glob("book/**/*.md"), root / "CONTRIBUTING.md"]
+    ref = re.compile(r"evidence sheet(?:'s)?(?: sections?)? ((?:\d+[a-d]?)(?:(?:, | and )\d+[a-d]?)*)", re.IGNORECASE)
+    for f in files:
+        for m in ref.finditer(f.read_text(encoding="utf-8")):
+            for sec in re.split(r", | and ", m.group(1)):
+                cited.append((f.relative_to(root).as_posix(), sec))
+                whole = sec.rstrip("abcd")
+                assert sec in sections or whole in sections, f"{f.name} cites evidence sheet section {sec}, not in docs/evidence-sheet.md"
+    assert len(cited) >= 30
+    assert "../shared" not in (root / "CONTRIBUTING.md").read_text(encoding="utf-8")
