@@ -83,3 +83,64 @@ def test_requirements_alone_run_every_notebook(tmp_path):
                            capture_output=True, text=True, env=clean_env)
     assert str(env_dir) in probe.stdout and str(ROOT) in probe.stdout
     assert sorted(p.name for p in out.glob("*.ipynb")) == sorted(f"{c.stem}.ipynb" for c in CHAPTERS)
+
+
+def test_repository_address_is_written_once():
+    """_config.yml holds the repository address; CITATION.cff (a format that cannot refer to it)
+    must agree with it, and no other text file in the repository spells it out."""
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    from sciatica_course.classroom.hub import repository
+
+    root = Path(__file__).resolve().parents[1]
+    url, _ = repository()
+    cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["repository-code"].rstrip("/") == url
+    owner_repo = re.sub(r"^https://github.com/", "", url)
+    spelled = [p.relative_to(root).as_posix()
+               for p in [root / "README.md", root / "CONTRIBUTING.md", *root.glob("book/**/*.md"),
+                         *root.glob("sciatica_course/**/*.py"), *root.glob("notebooks/*.ipynb")]
+               if owner_repo in p.read_text(encoding="utf-8")]
+    assert spelled == [], f"these files spell out the repository address instead of deriving it: {spelled}"
+
+
+def _hub_link(capsys, *argv):
+    from sciatica_course.__main__ import main
+
+    code = main(["hub-link", *argv])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_hub_link_repo_option_points_nbgitpuller_at_another_git_server(capsys):
+    """--repo/--branch: a school's own git server (the end-to-end hub test uses this with git://)."""
+    code, out, err = _hub_link(capsys, "--hub", "http://127.0.0.1:8000", "--repo",
+                               "git://127.0.0.1:9418/sciatica-massage-course", "--branch", "spring")
+    assert code == 0, err
+    link = out.splitlines()[0].removeprefix("nbgitpuller: ")
+    q = parse_qs(urlparse(link).query)
+    assert q == {"repo": ["git://127.0.0.1:9418/sciatica-massage-course"], "branch": ["spring"],
+                 "urlpath": ["lab/tree/sciatica-massage-course/notebooks/01-welcome.ipynb"]}
+    assert "mybinder.org" not in out  # Binder cannot build from a school's git server
+    # Without --repo: the address in _config.yml, and its Binder link.
+    code, out, _ = _hub_link(capsys, "--hub", "https://hub.school.example")
+    url, branch = _config_repo()
+    assert code == 0 and hub.nbgitpuller_link("https://hub.school.example", url, branch) in out
+    assert hub.binder_link(url, branch) in out
+
+
+def test_hub_link_opens_the_folder_nbgitpuller_makes_for_a_dot_git_address():
+    """nbgitpuller 1.3 names the clone after the address's last part, '.git' included
+    (nbgitpuller/handlers.py: repo.rstrip('/').split('/')[-1]); the link must open a file there."""
+    link = hub.nbgitpuller_link("https://hub.example", "https://git.school.example/staff/course.git/")
+    assert parse_qs(urlparse(link).query)["urlpath"] == ["lab/tree/course.git/notebooks/01-welcome.ipynb"]
+
+
+@pytest.mark.parametrize("bad", ["nope", "https://", "/srv/git/course"])
+def test_hub_link_rejects_a_repo_that_is_not_a_git_address(capsys, bad):
+    code, out, err = _hub_link(capsys, "--repo", bad)
+    assert code == 2 and not out
+    assert err.startswith("error: --repo") and "Traceback" not in err and len(err.strip().splitlines()) == 1
