@@ -17,8 +17,9 @@ bank, without running the notebook:
 Everything the deck needs (reveal.js, plotly.js, the course's CSS and figure script) is copied next
 to it: nothing loads from a CDN.
 
-``--metadata-only`` writes slide metadata into the notebooks instead (for presenting live from
-JupyterLab with the RISE extension, jupyterlab-rise): a markdown cell that opens with a heading
+``--metadata-only`` writes slide metadata into the notebooks instead (for tools that present a
+notebook live from its cell metadata, such as RISE, which the course environment does not ship:
+its current release needs a MathJax extension incompatible with JupyterLab 4.6): a markdown cell that opens with a heading
 starts a new slide, other markdown cells and visible outputs each get a sub-slide, set-up cells are
 skipped. MyST markup (admonitions, ``{cite}``, ``{term}``, labels) becomes plain Markdown.
 """
