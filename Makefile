@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # npm tools (Lighthouse, the Nu HTML checker) installed from bench/package-lock.json; see below.
 NODE_TOOLS := bench/node_modules/.installed
 
-.PHONY: help setup chromium java book test lab serve bench teacher handouts slides lms clean
+.PHONY: help setup chromium java book test lab serve bench teacher handouts slides lms linkcheck clean
 
 help:
 	@echo "make book   - set up, execute the notebooks, build the HTML book into _build/html"
@@ -76,6 +76,11 @@ ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 LAB_QUIET := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 lab: setup
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=. $(ALLOW_ROOT) $(LAB_QUIET) $(LAB_OPTS) notebooks/01-welcome.ipynb
+
+# Links to other sites, checked by Sphinx's linkcheck builder: needs a network, so it is not part of
+# `make test` (tests/test_links.py checks every internal link and anchor offline).
+linkcheck: setup
+	$(JB) build . --builder linkcheck
 
 serve:
 	@test -f _build/html/index.html || { echo "No book yet: run 'make book' first"; exit 1; }
