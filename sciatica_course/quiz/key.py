@@ -40,22 +40,3 @@ def answer_key(stem: str) -> list[dict]:
     """One dict per question, in bank order: id, type, prompt, options [{id, text}], answer (the
     stored value), answer_labels (the words of the right answer), explanation, objective, cites."""
     return [_entry(q) for q in load_bank(stem).questions]
-
-
-def answer_key_markdown(stem: str, heading: str = "##") -> str:
-    """The key as MyST markdown (citations as {cite:p} roles, so the book links them)."""
-    bank = load_bank(stem)
-    out = [f"{heading} Answer key: {stem}", ""]
-    for n, e in enumerate(answer_key(stem), 1):
-        out.append(f"{n}. **{e['prompt']}** (`{e['id']}`, {e['type']})")
-        out.append("")
-        out.append(f"   Answer: {'; '.join(e['answer_labels'])}")
-        out.append("")
-        out.append(f"   Why: {e['explanation']}")
-        if e["cites"]:
-            out.append(f"   {{cite:p}}`{','.join(e['cites'])}`")
-        out.append("")
-        out.append(f"   Objective: {e['objective']}")
-        out.append("")
-    out.append(f"Bank version `{bank.version}`.")
-    return "\n".join(out) + "\n"
