@@ -7,10 +7,11 @@ import io
 import json
 import subprocess
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
+from sciatica_course.quiz import review
 from sciatica_course.quiz.progress import CSV_HEADER, ProgressStore, csv_answer, default_path, results_csv
 from sciatica_course.quiz.schema import load_bank
 
@@ -162,7 +163,10 @@ def test_export_json_format(path):
     assert res["banks"] == {"03-anatomy": bank.version}
     ch = res["chapters"]["03-anatomy"]
     assert (ch["score"], ch["total"]) == (1, len(bank.questions))
-    assert ch["answers"]["variant-01"] == {"answer": 15.0, "correct": False, "attempts": 3}
+    # A wrong answer carries its card in the review deck (box 1, due the next day).
+    tomorrow = (review.today() + timedelta(days=1)).isoformat()
+    assert ch["answers"]["variant-01"] == {"answer": 15.0, "correct": False, "attempts": 3,
+                                           "review": {"box": 1, "due": tomorrow}}
     assert set(ch["answers"]["roots-01"]) == {"answer", "correct", "attempts"}
 
 
@@ -179,13 +183,14 @@ def test_export_csv_columns_and_values(path):
     s.record("03-anatomy", "v", "roots-01", "l4-s3", True, 1)
     s.record("03-anatomy", "v", "path-01", ["roots", "foramen"], False, 2)
     s.record("03-anatomy", "v", "size-01", True, True, 1)
-    s.record("03-anatomy", "v", "odd-01", "1", False, 1)
+    s.record("03-anatomy", "v", "odd-01", "1", False, 1, "high")
     text = s.write_csv(path.parent / "x.csv", learner="Dana, B.").read_text()
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == CSV_HEADER == ["learner", "chapter", "question_id", "answer", "correct", "attempts"]
+    assert rows[0] == CSV_HEADER == ["learner", "chapter", "question_id", "answer", "correct", "attempts", "confidence"]
     by_q = {r[2]: r for r in rows[1:]}
-    assert by_q["roots-01"] == ["Dana, B.", "03-anatomy", "roots-01", "l4-s3", "true", "1"]
-    assert by_q["path-01"][3:] == ['["roots", "foramen"]', "false", "2"]
+    assert by_q["roots-01"] == ["Dana, B.", "03-anatomy", "roots-01", "l4-s3", "true", "1", ""]
+    assert by_q["path-01"][3:] == ['["roots", "foramen"]', "false", "2", ""]
+    assert by_q["odd-01"][6] == "high"
     assert by_q["size-01"][3] == "true"
     assert json.loads(by_q["odd-01"][3]) == "1"  # text that looks like JSON stays text
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
 
 from sciatica_course.course import CHAPTERS
 from sciatica_course.display import WIDGET_MIME
-from sciatica_course.quiz import quiz
+from sciatica_course.quiz import quiz, review
 from sciatica_course.quiz.progress import ProgressStore
 from sciatica_course.quiz.render import decode_payload, dom_id, payload, quiz_html, quiz_text, short_citation
 from sciatica_course.quiz.schema import load_bank
@@ -87,13 +88,18 @@ def test_html_accessibility_markup(stem):
     html = quiz_html(load_bank(stem))
     tags = parse(html).tags
     n_forms = sum(t == "form" for t, _ in tags)
-    assert sum(t == "fieldset" for t, _ in tags) == n_forms == sum(t == "legend" for t, _ in tags)
+    # Each question: its own fieldset and legend, and one for "How sure are you?" (radio buttons).
+    assert sum(t == "fieldset" for t, _ in tags) == 2 * n_forms == sum(t == "legend" for t, _ in tags)
+    conf = [a for t, a in tags if t == "input" and a.get("name", "").endswith("-conf")]
+    assert len(conf) == 3 * n_forms and {a["value"] for a in conf} == {"low", "medium", "high"}
+    assert all(a["type"] == "radio" for a in conf)
     labels = {a.get("for") for t, a in tags if t == "label"}
     controls = [a for t, a in tags if t in {"select"} or (t == "input")]
     for a in controls:
         assert a.get("id") in labels, f"unlabelled control {a}"
     live = [a for _, a in tags if a.get("aria-live") == "polite"]
-    assert len(live) == n_forms + 3  # one feedback region per question, the score, its notice, the status line
+    # one feedback region per question, the score, its notice, the calibration summary, the status line
+    assert len(live) == n_forms + 4
     # The notice about saved answers sits right after the score it concerns.
     ids = [a.get("id") for _, a in tags if a.get("id")]
     assert ids[ids.index(f"scq-{stem}-score") + 1] == f"scq-{stem}-notice"
@@ -155,7 +161,10 @@ def test_widget_wrong_then_right_with_score_and_saved_progress(store):
     assert "✔" in qw.feedback.value and "<strong>Correct.</strong>" in qw.feedback.value
     assert "Score: 1 of 7 correct" in w.score.value
     saved = ProgressStore(store.path).chapter("03-anatomy", load_bank("03-anatomy").version)
-    assert saved["roots-01"] == {"answer": "l4-s3", "correct": True, "attempts": 2}
+    # The wrong answer put the question in the review deck (box 1, due tomorrow); the right answer
+    # straight after, before it was due, does not move it.
+    tomorrow = (review.today() + timedelta(days=1)).isoformat()
+    assert saved["roots-01"] == {"answer": "l4-s3", "correct": True, "attempts": 2, "review": {"box": 1, "due": tomorrow}}
     # A new kernel: a new widget reads the same file and shows the same score and answer.
     w2 = quiz("03-anatomy").quiz_widget
     assert "Score: 1 of 7 correct" in w2.score.value
@@ -215,7 +224,7 @@ def test_widget_reset_and_export(store, tmp_path):
     assert res["learner"] == "Ana" and res["chapters"]["04-causes"]["score"] == 1
     assert "Download" in w.status.value and "data:application/json;base64," in w.status.value
     csv_path = w.export("csv", folder=tmp_path / "out")
-    assert csv_path.read_text().splitlines()[0] == "learner,chapter,question_id,answer,correct,attempts"
+    assert csv_path.read_text().splitlines()[0] == "learner,chapter,question_id,answer,correct,attempts,confidence"
     w.reset()
     assert "Score: 0 of" in w.score.value and ProgressStore(store.path).chapter("04-causes") == {}
 

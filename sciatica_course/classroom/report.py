@@ -53,6 +53,9 @@ from ..display import PLOTLY_CONFIG, esc, html_table
 FORMAT = "sciatica-course-results"
 VERSION = 1
 CSV_HEADER = ["learner", "chapter", "question_id", "answer", "correct", "attempts"]
+# Exports since issue 16 add the learner's confidence (low, medium, high or empty); both read.
+CSV_HEADER_CONFIDENCE = CSV_HEADER + ["confidence"]
+CONFIDENCE_LEVELS = ("low", "medium", "high")
 ANONYMOUS = "anonymous"  # what both quizzes write for a learner who gave no name
 
 # Limits: far above any class, far below what hurts.
@@ -175,6 +178,11 @@ class Answer:
     answer: Any
     correct: bool
     attempts: int
+    confidence: str | None = None  # how sure the learner said they were (issue 16), when they said
+
+    @property
+    def wrong_and_sure(self) -> bool:
+        return not self.correct and self.confidence == "high"
 
     @property
     def right_first_time(self) -> bool:
@@ -334,7 +342,9 @@ def read_json_export(path: Path, name: str, problems: ProblemLog) -> Export:
                                         "answer record is incomplete; answer left out."))
                 continue
             attempts = a.get("attempts", 1)
-            answers[qid] = Answer(a["answer"], a["correct"], attempts if _is_int(attempts) and attempts >= 0 else 1)
+            conf = a.get("confidence")
+            answers[qid] = Answer(a["answer"], a["correct"], attempts if _is_int(attempts) and attempts >= 0 else 1,
+                                  conf if conf in CONFIDENCE_LEVELS else None)
         chapters[stem] = ChapterResult(ch["score"], ch["total"], answers)
     return Export(name, learner.strip(), exported, {str(k): str(v) for k, v in banks.items()}, chapters)
 
@@ -369,17 +379,23 @@ def read_csv_exports(path: Path, name: str, problems: ProblemLog, banks: dict[st
             raise BadFile(Problem(name, "", "", "is not a text file (not UTF-8); file left out.")) from None
         except csv.Error:
             header = None
-        if header is None or [h.strip() for h in header] != CSV_HEADER:
+        columns = [h.strip() for h in header] if header is not None else None
+        if columns == CSV_HEADER_CONFIDENCE:
+            header = CSV_HEADER_CONFIDENCE
+        elif columns == CSV_HEADER:
+            header = CSV_HEADER
+        else:
             raise BadFile(Problem(name, "line 1", "header", f"is not a course results CSV (expected columns "
-                                                            f"{','.join(CSV_HEADER)}); file left out."))
+                                                            f"{','.join(CSV_HEADER)}[,confidence]); file left out."))
         try:
             for row in reader:
                 line = f"line {reader.line_num}"
-                if len(row) != len(CSV_HEADER):
-                    problems.append(Problem(name, line, "", f"has {len(row)} columns, not {len(CSV_HEADER)}; "
+                if len(row) != len(header):
+                    problems.append(Problem(name, line, "", f"has {len(row)} columns, not {len(header)}; "
                                                             "row left out."))
                     continue
-                learner, stem, qid, answer, correct, attempts = (c.strip() for c in row)
+                learner, stem, qid, answer, correct, attempts = (c.strip() for c in row[:6])
+                confidence = row[6].strip().lower() if len(row) > 6 else ""
                 correct = correct.lower()
                 if not stem or not qid:
                     problems.append(Problem(name, line, "chapter/question_id", "is empty; row left out."))
@@ -414,7 +430,8 @@ def read_csv_exports(path: Path, name: str, problems: ProblemLog, banks: dict[st
                 except ValueError:
                     n_attempts = 1
                 chapters.setdefault(stem, {})[qid] = Answer(_csv_value(answer), correct in {"true", "1"},
-                                                            max(n_attempts, 0))
+                                                            max(n_attempts, 0),
+                                                            confidence if confidence in CONFIDENCE_LEVELS else None)
         except UnicodeDecodeError:
             problems.append(Problem(name, f"after line {reader.line_num}", "", "is not UTF-8 text; "
                                                                              "the rest of the file left out."))
@@ -464,6 +481,7 @@ class QuestionStat:
     wrong: Counter = field(default_factory=Counter)  # final wrong answer (JSON text) -> count
     first_wrong: Counter = field(default_factory=Counter)  # first answer, when the export keeps it
     first_unknown: int = 0  # not right first time, first answer not kept (more than one check)
+    wrong_and_sure: int = 0  # wrong (the answer kept) and the learner said they were very sure
 
     @property
     def percent(self) -> float:
@@ -645,6 +663,7 @@ def build_report(paths: list[Path], banks: dict[str, BankInfo]) -> ClassReport:
                     st.correct += 1
                 else:
                     st.wrong[_answer_key(a.answer)] += 1
+                st.wrong_and_sure += a.wrong_and_sure
                 if a.right_first_time:
                     st.first_correct += 1
                 elif a.attempts <= 1:  # one check, wrong: the answer kept is the first one
@@ -713,10 +732,10 @@ def write_report(report: ClassReport, out: Path) -> dict[str, Path]:
     _write_csv(paths["questions"],
                ["chapter", "question_id", "question", "answered", "right_first_check", "percent_right_first_check",
                 "most_common_first_wrong_answer", "times_chosen_first", "first_answer_not_kept",
-                "correct", "percent_correct", "most_common_wrong_answer", "times_chosen"],
+                "correct", "percent_correct", "most_common_wrong_answer", "times_chosen", "wrong_and_very_sure"],
                ([q.chapter, q.qid, q.text, q.answered, q.first_correct, q.percent_first if q.answered else "",
                  *most(q.first_wrong, q), q.first_unknown,
-                 q.correct, q.percent if q.answered else "", *most(q.wrong, q)]
+                 q.correct, q.percent if q.answered else "", *most(q.wrong, q), q.wrong_and_sure]
                 for q in report.questions))
     _write_csv(paths["learners"], ["learner", "file", "chapters", "score", "total", "percent"],
                ([s.learner, s.file, " ".join(s.chapters), s.score, s.total, s.percent] for s in report.learners))
@@ -753,13 +772,20 @@ def render_html(report: ClassReport) -> str:
                            for s in report.learners],
                           caption="Score per learner (answers as they stand now)")
     per_q = html_table(["Question", "Answered", "Right at the first check", "Right in the end",
-                        "Most common wrong answer now"],
+                        "Most common wrong answer now", "Wrong and very sure"],
                        [[f"{q.chapter} {q.qid}", q.answered, f"{q.percent_first:g}% ({q.first_correct})",
                          f"{q.percent:g}% ({q.correct})",
                          (f"{report.label(q, q.wrong.most_common(1)[0][0])} ({q.wrong.most_common(1)[0][1]}x)"
-                          if q.wrong else "none")] for q in answered],
+                          if q.wrong else "none"), q.wrong_and_sure] for q in answered],
                        caption="Per question (the chart's numbers)")
     problems = "".join(f"<li>{esc(p)}</li>" for p in report.problems) or "<li>None.</li>"
+    sure = sorted((q for q in answered if q.wrong_and_sure), key=lambda q: (-q.wrong_and_sure, q.chapter, q.qid))
+    confident_errors = html_table(
+        ["Question", "Asked", "Learners wrong and very sure", "Most common wrong answer now"],
+        [[f"{q.chapter} {q.qid}", q.text, q.wrong_and_sure,
+          report.label(q, q.wrong.most_common(1)[0][0]) if q.wrong else ""] for q in sure],
+        caption="Confident errors to tackle first: learners whose answer is wrong although they said they were very sure",
+    ) if sure else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Class report</title>
@@ -777,6 +803,7 @@ body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 1rem auto;
 was the learner's only check (a learner who checked again kept only their last answer).
 Files and parts of files left out are listed under "Problems".</p>
 {misconceptions}
+{confident_errors}
 <section aria-label="Chart: percent right at the first check and in the end, per question">{plot}</section>
 {learners}
 {per_q}

@@ -5,7 +5,12 @@ environment variable ``SCIATICA_PROGRESS`` to use another file), so it survives 
 
     {"format": "sciatica-course-progress", "version": 1, "learner": "Ana",
      "chapters": {"03-anatomy": {"bank": "<bank version>",
-                                 "answers": {"roots-01": {"answer": "l4-s3", "correct": true, "attempts": 2}}}}}
+                                 "answers": {"roots-01": {"answer": "l4-s3", "correct": true, "attempts": 2,
+                                                          "confidence": "high"}}}}}
+
+An answer may carry the learner's ``confidence`` (``low``, ``medium``, ``high``) and its card in the
+review deck, ``review: {"box": 1, "due": "2026-05-02"}`` (:mod:`.review`); both are optional, so
+records written before them still read.
 
 Every save re-reads the file and replaces only its own chapter, and writes atomically (a temporary
 file, then a rename), so two notebooks open at once do not erase each other's records.
@@ -13,11 +18,14 @@ file, then a rename), so two notebooks open at once do not erase each other's re
 A file that is not JSON, or is JSON but not a progress file (a "foreign" file), is reported and set
 aside as ``progress.json.corrupt-<timestamp>``; the quiz then starts a fresh file. A single bad
 chapter record is dropped with a notice, after a copy of the whole file has been set aside the same
-way, and the other chapters are kept.
+way, and the other chapters are kept. An answer whose confidence or review state is damaged is
+dropped the same way (a copy of the file first), and the rest of its chapter is kept.
 
 The export (``export_results``, ``write_json``, ``write_csv``) is the format the class report reads
 (``sciatica_course.classroom.report``): ``{"format": "sciatica-course-results", "version": 1, ...}``
-and CSV columns ``learner,chapter,question_id,answer,correct,attempts``.
+and CSV columns ``learner,chapter,question_id,answer,correct,attempts,confidence``. The JSON
+export carries each answer's confidence and review state as the progress file holds them; exports
+made before these fields existed still read (no confidence, no card).
 """
 
 from __future__ import annotations
@@ -32,10 +40,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from . import review
+
 PROGRESS_FORMAT = "sciatica-course-progress"
 RESULTS_FORMAT = "sciatica-course-results"
 VERSION = 1
-CSV_HEADER = ["learner", "chapter", "question_id", "answer", "correct", "attempts"]
+CSV_HEADER = ["learner", "chapter", "question_id", "answer", "correct", "attempts", "confidence"]
 
 
 def default_path() -> Path:
@@ -56,6 +66,11 @@ def _valid_answer(rec: Any) -> bool:
         and not isinstance(rec.get("attempts"), bool)
         and rec["attempts"] >= 0
     )
+
+
+def _extras_ok(rec: dict) -> bool:
+    """The optional fields of a saved answer: confidence and review state."""
+    return review.valid_confidence(rec.get("confidence")) and review.valid_review(rec.get("review"))
 
 
 def _valid_chapter(rec: Any) -> bool:
@@ -111,6 +126,16 @@ class ProgressStore:
             # Save the cleaned file (the whole original is in the copy just made): otherwise every
             # later read would find the same damage and make another identical copy and notice.
             self._write(doc)
+        extras = {stem: [q for q, a in rec["answers"].items() if not _extras_ok(a)] for stem, rec in doc["chapters"].items()}
+        extras = {stem: qids for stem, qids in extras.items() if qids}
+        if extras:
+            where = "; ".join(f"{stem}: {', '.join(sorted(qids))}" for stem, qids in sorted(extras.items()))
+            self._set_aside(f"the confidence or review state of some answers was damaged ({where}); those answers "
+                            "were dropped (your other answers are kept)", move=False)
+            for stem, qids in extras.items():
+                for q in qids:
+                    del doc["chapters"][stem]["answers"][q]
+            self._write(doc)
         if not isinstance(doc.get("learner"), str):
             doc["learner"] = ""
         return doc
@@ -140,15 +165,25 @@ class ProgressStore:
             return {}
         return dict(rec["answers"])
 
-    def record(self, stem: str, bank_version: str, qid: str, answer: Any, correct: bool, attempts: int) -> None:
-        """Save one question's latest graded answer (and its number of attempts)."""
+    def record(self, stem: str, bank_version: str, qid: str, answer: Any, correct: bool, attempts: int,
+               confidence: str | None = None) -> dict:
+        """Save one question's latest graded answer (its number of attempts, the confidence given,
+        if any) and move its card in the review deck (:func:`.review.schedule`). Returns the record."""
         doc = self.read()
         rec = doc["chapters"].get(stem)
         if rec is None or rec["bank"] != bank_version:
             rec = {"bank": bank_version, "answers": {}}
-        rec["answers"][qid] = {"answer": answer, "correct": bool(correct), "attempts": int(attempts)}
+        old = rec["answers"].get(qid)
+        card = review.schedule(review.card_of(old) if old else None, bool(correct), confidence)
+        new = {"answer": answer, "correct": bool(correct), "attempts": int(attempts)}
+        if confidence in review.LEVELS:
+            new["confidence"] = confidence
+        if card is not None:
+            new["review"] = card.as_dict()
+        rec["answers"][qid] = new
         doc["chapters"][stem] = rec
         self._write(doc)
+        return new
 
     def drop_answers(self, stem: str, qids: list[str], what: str) -> None:
         """Set aside a copy of the file, then drop these saved answers of one chapter (the rest
@@ -248,5 +283,6 @@ def results_csv(results: dict) -> str:
     w.writerow(CSV_HEADER)
     for stem, ch in results["chapters"].items():
         for qid, a in ch["answers"].items():
-            w.writerow([results["learner"], stem, qid, csv_answer(a["answer"]), "true" if a["correct"] else "false", a["attempts"]])
+            w.writerow([results["learner"], stem, qid, csv_answer(a["answer"]), "true" if a["correct"] else "false", a["attempts"],
+                        a.get("confidence") or ""])
     return out.getvalue()

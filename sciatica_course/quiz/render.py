@@ -7,6 +7,11 @@
   is not in the page text: it travels in ``data-payload`` as JSON, XOR-ed with the question's
   element id and base64-encoded (a light obfuscation, enough to keep answers out of sight and out
   of "find in page"; not a secret from someone reading the script).
+- Before Check, an optional "How sure are you?" radio group (its own ``<fieldset>`` and
+  ``<legend>``): certainty-based marking (:mod:`.review`); after the questions, a calibration
+  summary (``aria-live``).
+- :func:`review_html` is the Review page: every chapter's questions, rendered the same way and
+  hidden; the script shows those whose cards in the review deck are due today.
 - Ids come from the chapter stem and question id only (``scq-03-anatomy-roots-01``), never from
   random numbers, so the output is identical on every run (nbval and the browser tests rely on it).
 """
@@ -19,8 +24,12 @@ import re
 
 from .. import bibliography
 from ..display import esc
+from . import review
 from .grading import in_words
 from .schema import Bank
+
+CONFIDENCE_LEGEND = "How sure are you?"
+CONFIDENCE_HINT = "Optional: certainty-based marks."
 
 
 def dom_id(*parts: str) -> str:
@@ -34,6 +43,27 @@ def short_citation(key: str) -> str:
 
 def sources_line(q) -> str:
     return ("Source: " + "; ".join(short_citation(k) for k in q.cite) + ".") if q.cite else ""
+
+
+def cbm_line(correct: bool, confidence: str | None) -> str:
+    return review.mark_text(correct, confidence)
+
+
+def cbm_source() -> str:
+    """Where the mark scheme comes from, for the calibration summary."""
+    return "Marks: certainty-based marking, " + "; ".join(short_citation(k) for k in review.SOURCES) + "."
+
+
+def confidence_html(qdom: str) -> str:
+    rows = "".join(
+        f'<span class="sc-opt"><input type="radio" name="{qdom}-conf" id="{qdom}-conf-{lv}" value="{lv}">'
+        f'<label for="{qdom}-conf-{lv}">{esc(review.LEVEL_WORDS[lv])}</label></span>'
+        for lv in review.LEVELS
+    )
+    return (
+        f'<fieldset class="sc-q-conf"><legend>{CONFIDENCE_LEGEND} '
+        f'<span class="sc-q-hint">{CONFIDENCE_HINT}</span></legend>{rows}</fieldset>'
+    )
 
 
 def encode_payload(payload: dict, key: str) -> str:
@@ -135,6 +165,7 @@ def question_html(bank: Bank, q, n: int) -> str:
         f"<fieldset><legend><span class=\"sc-q-num\">Question {n} of {len(bank.questions)}.</span> {esc(q.prompt)}"
         f' <span class="sc-q-hint">{HINTS[q.type]}</span></legend>'
         f'<div class="sc-q-body">{_body(q, qdom, bank.stem)}</div>'
+        f"{confidence_html(qdom)}"
         f'<div class="sc-q-actions"><button type="submit" class="sc-q-check">Check</button> '
         f'<button type="button" class="sc-q-retry" hidden>Try again</button></div>'
         f'<div class="sc-q-feedback" id="{qdom}-feedback" role="status" aria-live="polite"></div>'
@@ -156,6 +187,8 @@ def quiz_html(bank: Bank) -> str:
         f'<p class="sc-quiz-score" id="{root}-score" aria-live="polite">Score: 0 of {total} correct.</p>'
         f'<p class="sc-quiz-notice" id="{root}-notice" role="status" aria-live="polite"></p>'
         f"{questions}"
+        f'<p class="sc-quiz-calibration" id="{root}-calibration" aria-live="polite" '
+        f'data-source="{esc(cbm_source())}"></p>'
         f'<div class="sc-quiz-tools" role="group" aria-label="Save or reset your results">'
         f'<div class="sc-row"><label for="{root}-learner">Your name or learner ID (for the export)</label> '
         f'<input type="text" id="{root}-learner" class="sc-quiz-learner" autocomplete="name" size="18"></div>'
@@ -165,6 +198,35 @@ def quiz_html(bank: Bank) -> str:
         f'<p class="sc-quiz-status" id="{root}-status" role="status" aria-live="polite"></p>'
         f"</div></section>"
     )
+
+
+def review_html(banks: list[Bank]) -> str:
+    """The Review page: every chapter's questions, as the chapters render them, all hidden; the
+    script (``setupReview``) shows the ones due today from this browser's saved answers."""
+    chapters = []
+    for bank in banks:
+        sid = dom_id("review", bank.stem)
+        questions = "".join(question_html(bank, q, n) for n, q in enumerate(bank.questions, 1))
+        chapters.append(
+            f'<section class="sc-review-ch" id="{sid}" data-stem="{esc(bank.stem)}" data-bank="{bank.version}" '
+            f'data-total="{len(bank.questions)}" aria-labelledby="{sid}-title" hidden>'
+            f'<p class="sc-review-ch-title" id="{sid}-title"><strong>{esc(bank.title)}</strong></p>{questions}</section>'
+        )
+    return (
+        '<section class="sc-review" id="scq-review" aria-label="Review: questions due today">'
+        '<p class="sc-review-summary" id="scq-review-summary" role="status" aria-live="polite">'
+        "The review deck needs JavaScript and the answers saved in this browser.</p>"
+        '<p class="sc-quiz-notice" id="scq-review-notice" role="status" aria-live="polite"></p>'
+        f'{"".join(chapters)}'
+        f'<p class="sc-quiz-calibration" id="scq-review-calibration" aria-live="polite" '
+        f'data-source="{esc(cbm_source())}"></p>'
+        "</section>"
+    )
+
+
+def review_text(banks: list[Bank]) -> str:
+    return ("Review: the questions you answered wrongly, or said you were not sure of, come back here when "
+            "they are due. Open this page in the book or in JupyterLab to see what is due today.\n")
 
 
 def quiz_text(bank: Bank) -> str:

@@ -3,6 +3,11 @@
 Every control is a native input with a visible label (so it is reachable with Tab and operable
 with the keyboard); feedback starts with a text marker and an icon, so colour is never the only
 signal. Grading is done by :mod:`.grading`; answers are saved by :mod:`.progress`.
+
+Each question also asks, optionally, how sure the learner is (a labelled radio group, Gardner-
+Medwin's certainty-based marking, :mod:`.review`), and the quiz ends with a calibration summary.
+:class:`ReviewWidget` is the Review page in JupyterLab: the questions of every chapter whose cards
+in the review deck are due today, from the same progress file.
 """
 
 from __future__ import annotations
@@ -16,9 +21,10 @@ from typing import Any
 import ipywidgets as w
 
 from ..display import esc
+from . import review
 from .grading import CORRECT, INVALID, Result, format_number, grade, in_words
 from .progress import ProgressStore, results_csv
-from .render import HINTS, sources_line
+from .render import CONFIDENCE_HINT, CONFIDENCE_LEGEND, HINTS, cbm_line, cbm_source, sources_line
 from .schema import Bank
 
 MARKS = {
@@ -30,7 +36,7 @@ _COLOURS = {CORRECT: "#0b6e2f", "wrong": "#a3261a", INVALID: "#7a4b00"}
 _WIDE = {"description_width": "initial"}
 
 
-def feedback_html(q, result: Result) -> str:
+def feedback_html(q, result: Result, confidence: str | None = None) -> str:
     icon, word, cls = MARKS[result.status]
     msg = result.message
     if msg.lower().startswith(word.lower()):
@@ -40,6 +46,9 @@ def feedback_html(q, result: Result) -> str:
         f'<span aria-hidden="true">{icon}</span> <strong>{word}.</strong> {esc(msg)}</p>'
     ]
     if result.status != INVALID:
+        line = cbm_line(result.correct, confidence)
+        if line:
+            parts.append(f"<p style='margin:.25em 0'>{esc(line)}</p>")
         parts += [f"<p style='margin:.25em 0'>{esc(f)}</p>" for f in result.feedback]
         parts.append(f"<p style='margin:.25em 0'><em>Explanation:</em> {esc(q.explanation)}</p>")
         src = sources_line(q)
@@ -53,11 +62,18 @@ class QuestionWidget:
         self.quiz, self.q = quiz, q
         self.attempts = 0
         self.last: Result | None = None
+        self.last_confidence: str | None = None
         prompt = w.HTML(
             f"<p style='margin:.5em 0 .25em'><strong>Question {n} of {total}.</strong> {esc(q.prompt)} "
             f"<em>{HINTS[q.type]}</em></p>"
         )
         self.inputs = self._inputs()
+        # Optional: how sure the learner is, before checking (certainty-based marking).
+        self.confidence = w.RadioButtons(
+            options=[(review.LEVEL_WORDS[lv], lv) for lv in review.LEVELS], value=None,
+            description=f"{CONFIDENCE_LEGEND} ({CONFIDENCE_HINT.lower()})", style=_WIDE, layout=w.Layout(width="auto"),
+            tooltip=f"Question {n}: {CONFIDENCE_LEGEND} {CONFIDENCE_HINT}",
+        )
         self.check = w.Button(description="Check", button_style="primary", tooltip=f"Check your answer to question {n}")
         self.retry = w.Button(description="Try again", tooltip=f"Clear question {n} and answer again")
         self.retry.layout.display = "none"
@@ -65,7 +81,7 @@ class QuestionWidget:
         self.check.on_click(lambda _b: self.on_check())
         self.retry.on_click(lambda _b: self.on_retry())
         self.box = w.VBox(
-            [prompt, self.inputs, w.HBox([self.check, self.retry]), self.feedback],
+            [prompt, self.inputs, self.confidence, w.HBox([self.check, self.retry]), self.feedback],
             layout=w.Layout(border="1px solid #bbb", padding="4px 10px", margin="6px 0"),
         )
 
@@ -147,17 +163,19 @@ class QuestionWidget:
     # ------------------------------------------------------------------ actions
     def on_check(self) -> Result:
         result = grade(self.q, self.answer())
+        confidence = self.confidence.value
         if result.counts:
             self.attempts += 1
-            self.last = result
-            self.quiz.save(self.q.id, result, self.attempts)
+            self.last, self.last_confidence = result, confidence
+            self.quiz.save(self.q.id, result, self.attempts, confidence)
             self.retry.layout.display = None
-        self.feedback.value = feedback_html(self.q, result)
+        self.feedback.value = feedback_html(self.q, result, confidence if result.counts else None)
         self.quiz.update_score()
         return result
 
     def on_retry(self) -> None:
         self.clear()
+        self.confidence.value = None
         self.feedback.value = ""
         self.retry.layout.display = "none"
 
@@ -169,10 +187,20 @@ class QuestionWidget:
             return False
         self.attempts = int(saved.get("attempts", 0))
         self.set_answer(result.answer)
-        self.last = result
-        self.feedback.value = "<p><small>Your saved answer:</small></p>" + feedback_html(self.q, result)
+        self.last, self.last_confidence = result, saved.get("confidence")
+        self.confidence.value = self.last_confidence
+        self.feedback.value = "<p><small>Your saved answer:</small></p>" + feedback_html(self.q, result, self.last_confidence)
         self.retry.layout.display = None
         return True
+
+
+def calibration_html(answers) -> str:
+    """The calibration summary (empty when no answer was rated)."""
+    text = review.calibrate(answers).text
+    if not text:
+        return ""
+    return (f"<p class='sc-quiz-calibration' style='margin:.5em 0'><strong>How sure you were:</strong> {esc(text)} "
+            f"<small>{esc(cbm_source())}</small></p>")
 
 
 class QuizWidget:
@@ -184,6 +212,7 @@ class QuizWidget:
         total = len(bank.questions)
         self.questions = [QuestionWidget(self, q, n, total) for n, q in enumerate(bank.questions, 1)]
         self.score = w.HTML()
+        self.calibration = w.HTML()  # after the questions: how sure the learner was, and how often right
         self.notice = w.HTML()  # problems with the saved answers: beside the score they concern
         self.status = w.HTML()  # what the export and reset buttons did: beside the buttons
         saved: dict = {}
@@ -225,7 +254,7 @@ class QuizWidget:
         self.box = w.VBox(
             [w.HTML(f"<p><strong>{esc(bank.title)}</strong>: {total} questions.</p>"), self.score, self.notice]
             + [qw.box for qw in self.questions]
-            + [w.VBox([self.learner, self.buttons, self.status])]
+            + [self.calibration, w.VBox([self.learner, self.buttons, self.status])]
         )
 
     # ------------------------------------------------------------------ state
@@ -238,6 +267,8 @@ class QuizWidget:
             f"<p><strong>Score: {self.score_value()} of {len(self.questions)} correct</strong> "
             f"({answered} answered).</p>"
         )
+        self.calibration.value = calibration_html(
+            (qw.last.correct, qw.last_confidence) for qw in self.questions if qw.last is not None)
 
     def show_notices(self) -> None:
         """Show what the progress store has to tell (once each), beside the score."""
@@ -249,9 +280,9 @@ class QuizWidget:
             )
             self.store.notices.clear()
 
-    def save(self, qid: str, result: Result, attempts: int) -> None:
+    def save(self, qid: str, result: Result, attempts: int, confidence: str | None = None) -> None:
         try:
-            self.store.record(self.bank.stem, self.bank.version, qid, result.answer, result.correct, attempts)
+            self.store.record(self.bank.stem, self.bank.version, qid, result.answer, result.correct, attempts, confidence)
         except OSError as exc:
             self.store.notices.append(f"Your answer could not be saved ({exc.strerror or exc}).")
         self.show_notices()
@@ -293,3 +324,79 @@ class QuizWidget:
         )
         self.show_notices()
         return path
+
+
+class _DeckChapter:
+    """One chapter's part of the review deck: what a QuestionWidget asks of its quiz."""
+
+    def __init__(self, deck: "ReviewWidget", bank: Bank):
+        self.deck, self.bank = deck, bank
+
+    def save(self, qid: str, result: Result, attempts: int, confidence: str | None = None) -> None:
+        try:
+            rec = self.deck.store.record(self.bank.stem, self.bank.version, qid, result.answer, result.correct,
+                                         attempts, confidence)
+            self.deck.cards[(self.bank.stem, qid)] = review.card_of(rec)
+        except OSError as exc:
+            self.deck.store.notices.append(f"Your answer could not be saved ({exc.strerror or exc}).")
+        self.deck.show_notices()
+
+    def update_score(self) -> None:
+        self.deck.update_summary()
+
+
+class ReviewWidget:
+    """The Review page in JupyterLab: every chapter's questions whose cards are due today
+    (``.box`` is the widget to display). Answers are saved in the chapters' records, as there."""
+
+    def __init__(self, banks: list[Bank], store: ProgressStore | None = None):
+        self.store = store or ProgressStore()
+        self.summary = w.HTML()
+        self.notice = w.HTML()
+        self.calibration = w.HTML()
+        self.questions: list[QuestionWidget] = []
+        self.cards: dict[tuple[str, str], review.Card | None] = {}
+        self.chapters = 0
+        later: list[dict] = []
+        parts: list = []
+        for bank in banks:
+            try:
+                saved = self.store.chapter(bank.stem, bank.version)
+            except OSError as exc:
+                self.store.notices.append(f"Your progress file cannot be read ({exc}); answers will not be saved.")
+                saved = {}
+            numbers = {q.id: n for n, q in enumerate(bank.questions, 1)}
+            due = [qid for qid in review.due_questions(saved) if qid in numbers]
+            later += [a for qid, a in saved.items() if qid in numbers]
+            if not due:
+                continue
+            self.chapters += 1
+            chapter = _DeckChapter(self, bank)
+            parts.append(w.HTML(f"<p style='margin:.75em 0 0'><strong>{esc(bank.title)}</strong></p>"))
+            for qid in sorted(due, key=numbers.get):
+                qw = QuestionWidget(chapter, bank.question(qid), numbers[qid], len(bank.questions))
+                qw.attempts = int(saved[qid].get("attempts", 0))
+                self.cards[(bank.stem, qid)] = review.card_of(saved[qid])
+                self.questions.append(qw)
+                parts.append(qw.box)
+        self.next_date = review.next_due(later)
+        self.update_summary()
+        self.show_notices()
+        self.box = w.VBox([self.summary, self.notice] + parts + [self.calibration])
+
+    def update_summary(self) -> None:
+        text = review.summary_text(len(self.questions), self.chapters, self.next_date)
+        done = [qw for qw in self.questions if qw.last is not None]
+        if self.questions:
+            text += f" Answered: {len(done)} of {len(self.questions)}."
+        self.summary.value = f"<p class='sc-review-summary'><strong>{esc(text)}</strong></p>"
+        self.calibration.value = calibration_html((qw.last.correct, qw.last_confidence) for qw in done)
+
+    def show_notices(self) -> None:
+        if self.store.notices:
+            self.notice.value = "".join(
+                f"<p role='alert' style='border-left:4px dashed {_COLOURS[INVALID]};padding-left:.5em;margin:.25em 0'>"
+                f"<span aria-hidden='true'>⚠</span> {esc(n)}</p>"
+                for n in dict.fromkeys(self.store.notices)
+            )
+            self.store.notices.clear()

@@ -13,6 +13,17 @@
  * answers are graded again on load: the marks shown and the score come from that one result, and
  * answers that do not fit their question are set aside with a notice beside the score.
  * Export: every chapter saved in this browser, as JSON ("sciatica-course-results", version 1) or CSV.
+ *
+ * Confidence and the review deck (issue 16; the rules, documented, are in
+ * sciatica_course/quiz/review.py, mirrored here function by function): before checking, a learner
+ * may say how sure they are (low, medium, high); marks follow Gardner-Medwin's certainty-based
+ * marking (right 1, 2, 3; wrong 0, -2, -6) and a calibration summary follows the questions. A wrong
+ * answer, or a right one given with low confidence, puts the question in the review deck (Leitner
+ * boxes, intervals 1, 3, 7, 14 and 30 days); the Review page (<section class="sc-review">, written
+ * by render.review_html) shows the questions due today. Both are stored with the answer in the
+ * chapter's record: {answer, correct, attempts, confidence?, review?: {box, due: "YYYY-MM-DD"}}.
+ * One clock: today() reads window.sciaticaClock (a function returning a Date) when a page or a
+ * test sets it, else the real date.
  */
 (function () {
   "use strict";
@@ -87,6 +98,117 @@
   }
   function setLearner(name) {
     try { if (store) store.setItem(PREFIX + "learner", name); } catch (e) { /* ignore */ }
+  }
+
+  // ------------------------------------------------------------------ the clock, confidence, the deck (review.py)
+  function now() {
+    var hook = window.sciaticaClock, d = typeof hook === "function" ? hook() : null;
+    return d instanceof Date && !isNaN(d.getTime()) ? d : new Date();
+  }
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function isoDay(d) { return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()); }
+  function today() { return isoDay(now()); }
+  function addDays(iso, n) {
+    var p = iso.split("-");
+    return isoDay(new Date(+p[0], +p[1] - 1, +p[2] + n));
+  }
+  var LEVELS = ["low", "medium", "high"];
+  var MARK = { low: [1, 0], medium: [2, -2], high: [3, -6] };
+  var SURE = { low: "not sure", medium: "fairly sure", high: "very sure" };
+  var WHEN = { low: "When you were not sure", medium: "When you were fairly sure", high: "When you were very sure" };
+  var INTERVALS = { 1: 1, 2: 3, 3: 7, 4: 14, 5: 30 }, LAST_BOX = 5;
+
+  function validConfidence(c) { return c === undefined || c === null || LEVELS.indexOf(c) >= 0; }
+  function validReview(r) {
+    if (r === undefined || r === null) return true;
+    if (!isPlain(r) || Object.keys(r).sort().join() !== "box,due") return false;
+    if (typeof r.box !== "number" || !INTERVALS[r.box] || Math.floor(r.box) !== r.box) return false;
+    if (typeof r.due !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(r.due)) return false;
+    var p = r.due.split("-"), d = new Date(+p[0], +p[1] - 1, +p[2]);
+    return isoDay(d) === r.due;
+  }
+  function extrasOk(a) { return validConfidence(a.confidence) && validReview(a.review); }
+  function mark(correct, conf) { return MARK[conf] ? MARK[conf][correct ? 0 : 1] : null; }
+  function markText(correct, conf) {
+    var m = mark(correct, conf);
+    return m === null ? "" : "Certainty-based mark: " + m + " (" + SURE[conf] + " and " + (correct ? "right" : "wrong") + ").";
+  }
+  function times(right, total) {
+    if (total === 1) return right ? "right the one time" : "wrong the one time";
+    return "right " + right + " time" + (right !== 1 ? "s" : "") + " out of " + total;
+  }
+  // answers: [[correct, confidence], ...]
+  function calibrationText(answers) {
+    var counts = {}, total = 0, rated = 0;
+    answers.forEach(function (a) {
+      var m = mark(a[0], a[1]);
+      if (m === null) return;
+      rated++; total += m;
+      counts[a[1]] = counts[a[1]] || [0, 0];
+      counts[a[1]][1]++;
+      if (a[0]) counts[a[1]][0]++;
+    });
+    if (!rated) return "";
+    var parts = [];
+    ["high", "medium", "low"].forEach(function (lv) { if (counts[lv]) parts.push(WHEN[lv] + ", you were " + times(counts[lv][0], counts[lv][1]) + "."); });
+    if (counts.high && counts.high[0] * 5 <= counts.high[1] * 4) parts.push("Being very sure pays off only when you are right more than 4 times in 5.");
+    parts.push("Certainty-based mark: " + total + " from " + rated + " rated answer" + (rated !== 1 ? "s" : "") + " (at most " + 3 * rated + ").");
+    return parts.join(" ");
+  }
+  function showCalibration(el, answers) {
+    if (!el) return;
+    var text = calibrationText(answers);
+    el.textContent = "";
+    if (!text) return;
+    var b = document.createElement("strong");
+    b.textContent = "How sure you were:";
+    var src = document.createElement("small");
+    src.textContent = el.getAttribute("data-source") || "";
+    el.appendChild(b);
+    el.appendChild(document.createTextNode(" " + text + " "));
+    el.appendChild(src);
+  }
+  // A card: {box, due} ("" = due now: a wrong answer saved before the deck existed), or null.
+  function cardOf(saved) {
+    if (!saved) return null;
+    var r = saved.review;
+    if (r !== undefined && r !== null) return validReview(r) ? { box: r.box, due: r.due } : null;
+    return saved.correct === false ? { box: 1, due: "" } : null;
+  }
+  function isDue(card, on) { return !card.due || card.due <= on; }
+  function schedule(card, correct, conf, on) {
+    function dueIn(box) { return { box: box, due: addDays(on, INTERVALS[box]) }; }
+    if (!correct) return dueIn(1);
+    if (conf === "low") return dueIn(card ? card.box : 1);
+    if (!card || !isDue(card, on)) return card;
+    if (card.box >= LAST_BOX) return null; // learned: the card leaves the deck
+    return dueIn(card.box + 1);
+  }
+  function nextDue(saved) {
+    var t = today(), dates = saved.map(cardOf).filter(function (c) { return c && c.due && !isDue(c, t); })
+      .map(function (c) { return c.due; }).sort();
+    return dates.length ? dates[0] : "";
+  }
+  function summaryText(nDue, nChapters, next) {
+    if (nDue) return nDue + " question" + (nDue !== 1 ? "s are" : " is") + " due for review today (from " + nChapters +
+      " chapter" + (nChapters !== 1 ? "s" : "") + ").";
+    return "Nothing is due for review today." + (next ? " Your next review is on " + next + "." : "");
+  }
+  // The record of one graded answer: the card moves by the rules of review.schedule.
+  function answerRecord(prev, res, conf) {
+    var correct = res.status === "correct";
+    var card = schedule(prev ? cardOf(prev) : null, correct, conf, today());
+    var r = { answer: res.answer, correct: correct, attempts: (prev ? prev.attempts : 0) + 1 };
+    if (conf) r.confidence = conf;
+    if (card) r.review = { box: card.box, due: card.due };
+    return r;
+  }
+  function readConfidence(form) {
+    var c = form.querySelector(".sc-q-conf input:checked");
+    return c ? c.value : null;
+  }
+  function setConfidence(form, conf) {
+    Array.prototype.forEach.call(form.querySelectorAll(".sc-q-conf input"), function (x) { x.checked = x.value === conf; });
   }
 
   // ------------------------------------------------------------------ payload
@@ -322,7 +444,7 @@
     return p;
   }
 
-  function showFeedback(box, p, res, saved) {
+  function showFeedback(box, p, res, saved, conf) {
     var mark = MARKS[res.status];
     box.textContent = "";
     box.className = "sc-q-feedback sc-fb-" + res.status;
@@ -343,6 +465,8 @@
     if (msg) head.appendChild(document.createTextNode(" " + msg));
     box.appendChild(head);
     if (res.status === "invalid") return;
+    var cbm = markText(res.status === "correct", conf);
+    if (cbm) box.appendChild(para("sc-fb-cbm", cbm));
     res.feedback.forEach(function (f) { box.appendChild(para("sc-fb-option", f)); });
     var ex = para("sc-fb-explain", " " + p.ex);
     var b = document.createElement("strong");
@@ -366,6 +490,8 @@
         Object.keys(rec.answers).sort().forEach(function (q) {
           var a = rec.answers[q];
           answers[q] = { answer: a.answer, correct: a.correct, attempts: a.attempts };
+          if (validConfidence(a.confidence) && a.confidence) answers[q].confidence = a.confidence;
+          if (a.review && validReview(a.review)) answers[q].review = { box: a.review.box, due: a.review.due };
           if (a.correct) score++;
         });
         banks[stem] = rec.bank;
@@ -395,12 +521,12 @@
   }
 
   function toCsv(res) {
-    var rows = ["learner,chapter,question_id,answer,correct,attempts"];
+    var rows = ["learner,chapter,question_id,answer,correct,attempts,confidence"];
     Object.keys(res.chapters).forEach(function (stem) {
       var ans = res.chapters[stem].answers;
       Object.keys(ans).forEach(function (q) {
         var a = ans[q];
-        rows.push([csvCell(res.learner), csvCell(stem), csvCell(q), csvCell(a.answer), a.correct ? "true" : "false", String(a.attempts)].join(","));
+        rows.push([csvCell(res.learner), csvCell(stem), csvCell(q), csvCell(a.answer), a.correct ? "true" : "false", String(a.attempts), a.confidence || ""].join(","));
       });
     });
     return rows.join("\n") + "\n";
@@ -436,11 +562,12 @@
     // One source of truth: `marks` holds each question's graded result (its saved answer graded
     // again on load, or the last check). The feedback shown, the score and the saved "correct"
     // flag all come from it.
-    var marks = {};
+    var marks = {}, confs = {}, calEl = root.querySelector(".sc-quiz-calibration");
     function updateScore() {
       var ids = Object.keys(marks);
       var right = ids.filter(function (q) { return marks[q].status === "correct"; }).length;
       scoreEl.textContent = "Score: " + right + " of " + total + " correct (" + ids.length + " answered).";
+      showCalibration(calEl, ids.map(function (q) { return [marks[q].status === "correct", confs[q]]; }));
     }
 
     var numbers = {}, bad = [];
@@ -459,30 +586,33 @@
       var saved = rec.answers[qid];
       if (saved) {
         var again = graders[type](p, saved.answer);
-        if (again.status === "invalid" || (again.status === "correct") !== saved.correct) {
-          bad.push(qid); // an answer that does not fit this question, or a "correct" flag that disagrees
+        if (again.status === "invalid" || (again.status === "correct") !== saved.correct || !extrasOk(saved)) {
+          bad.push(qid); // an answer that does not fit this question, a "correct" flag that disagrees, a damaged confidence or card
         } else {
           marks[qid] = again;
+          confs[qid] = saved.confidence || null;
           setAnswer(form, type, again.answer);
-          showFeedback(box, p, again, true);
+          setConfidence(form, confs[qid]);
+          showFeedback(box, p, again, true, confs[qid]);
           retry.hidden = false;
         }
       }
       form.addEventListener("submit", function (ev) {
         ev.preventDefault();
-        var res = graders[type](p, readAnswer(form, type));
+        var res = graders[type](p, readAnswer(form, type)), conf = readConfidence(form);
         if (res.status !== "invalid") {
-          var prev = rec.answers[qid];
           marks[qid] = res;
-          rec.answers[qid] = { answer: res.answer, correct: res.status === "correct", attempts: (prev ? prev.attempts : 0) + 1 };
+          confs[qid] = conf;
+          rec.answers[qid] = answerRecord(rec.answers[qid], res, conf);
           if (!saveChapter(stem, rec)) notice.textContent = "Your answer could not be saved in this browser.";
           retry.hidden = false;
           updateScore();
         }
-        showFeedback(box, p, res, false);
+        showFeedback(box, p, res, false, res.status === "invalid" ? null : conf);
       });
       retry.addEventListener("click", function () {
         clearAnswer(form, type);
+        setConfidence(form, null);
         box.textContent = "";
         box.className = "sc-q-feedback";
         retry.hidden = true;
@@ -511,10 +641,12 @@
     if (reset) reset.addEventListener("click", function () {
       rec = { bank: bank, total: total, answers: {} };
       marks = {};
+      confs = {};
       if (notice !== status) notice.textContent = "";
       try { if (store) store.removeItem(PREFIX + "ch:" + stem); } catch (e) { /* ignore */ }
       Array.prototype.forEach.call(root.querySelectorAll("form.sc-q"), function (form) {
         clearAnswer(form, form.getAttribute("data-type"));
+        setConfidence(form, null);
         var box = form.querySelector(".sc-q-feedback");
         box.textContent = "";
         box.className = "sc-q-feedback";
@@ -539,7 +671,71 @@
     });
   }
 
+  // ------------------------------------------------------------------ the Review page
+  function setupReview(root) {
+    var summary = root.querySelector(".sc-review-summary"), notice = root.querySelector(".sc-quiz-notice");
+    var calEl = root.querySelector(".sc-quiz-calibration");
+    var on = today(), due = 0, chapters = 0, later = [], messages = [], checked = {};
+    function update() {
+      var ids = Object.keys(checked);
+      summary.textContent = summaryText(due, chapters, nextDue(later)) + (due ? " Answered: " + ids.length + " of " + due + "." : "");
+      showCalibration(calEl, ids.map(function (k) { return checked[k]; }));
+    }
+    if (!store) messages.push("This browser does not allow saving, so there are no saved answers to review.");
+    Array.prototype.forEach.call(root.querySelectorAll("section.sc-review-ch"), function (section) {
+      var stem = section.getAttribute("data-stem"), bank = section.getAttribute("data-bank");
+      if (!store) return;
+      var loaded = loadChapter(stem, bank);
+      if (loaded.notice) messages.push(section.querySelector(".sc-review-ch-title").textContent + ": " + loaded.notice);
+      var rec = loaded.record;
+      if (!rec) return;
+      var shown = 0;
+      Array.prototype.forEach.call(section.querySelectorAll("form.sc-q"), function (form) {
+        var qid = form.getAttribute("data-qid"), type = form.getAttribute("data-type"), saved = rec.answers[qid];
+        if (!saved || !extrasOk(saved)) return; // the chapter's page sets a damaged answer aside
+        later.push(saved);
+        var card = cardOf(saved);
+        if (!card || !isDue(card, on)) return;
+        var p;
+        try { p = decode(form.getAttribute("data-payload"), form.id); } catch (e) { return; }
+        var box = form.querySelector(".sc-q-feedback"), retry = form.querySelector(".sc-q-retry");
+        form.hidden = false;
+        shown++;
+        form.addEventListener("submit", function (ev) {
+          ev.preventDefault();
+          var res = graders[type](p, readAnswer(form, type)), conf = readConfidence(form);
+          if (res.status !== "invalid") {
+            rec.answers[qid] = answerRecord(rec.answers[qid], res, conf);
+            checked[stem + "/" + qid] = [res.status === "correct", conf];
+            if (!saveChapter(stem, rec)) notice.textContent = "Your answer could not be saved in this browser.";
+            retry.hidden = false;
+            update();
+          }
+          showFeedback(box, p, res, false, res.status === "invalid" ? null : conf);
+        });
+        retry.addEventListener("click", function () {
+          clearAnswer(form, type);
+          setConfidence(form, null);
+          box.textContent = "";
+          box.className = "sc-q-feedback";
+          retry.hidden = true;
+          var first = form.querySelector(".sc-q-body input, .sc-q-body select");
+          if (first) first.focus();
+        });
+      });
+      if (shown) { section.hidden = false; chapters++; due += shown; }
+    });
+    if (messages.length && notice) notice.textContent = messages.join(" ");
+    update();
+  }
+
   function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("section.sc-review"), function (root) {
+      try { setupReview(root); } catch (e) {
+        var s = root.querySelector(".sc-review-summary");
+        if (s) s.textContent = "The review deck could not start in this browser.";
+      }
+    });
     Array.prototype.forEach.call(document.querySelectorAll("section.sc-quiz"), function (root) {
       try { setup(root); } catch (e) {
         var s = root.querySelector(".sc-quiz-status");
