@@ -152,18 +152,39 @@ def test_chapter_opens_with_title_and_learning_objectives(stem):
     assert 2 <= len(items) <= 4, f"{stem}: {len(items)} learning objectives (want 2 to 4)"
 
 
+TEMPLATE = ROOT / "docs" / "chapter-template.ipynb"
+
+
+def template_headings() -> list[str]:
+    """The level-2 headings every chapter has, in order: those of docs/chapter-template.ipynb
+    that are not placeholders (<...>). A new chapter starts from that notebook."""
+    nb = nbformat.read(TEMPLATE, as_version=4)
+    md = "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    return [h.strip() for h in re.findall(r"^##\s+(.+)$", md, flags=re.MULTILINE) if "<" not in h]
+
+
+def test_the_template_is_a_chapter_skeleton():
+    nb = nbformat.read(TEMPLATE, as_version=4)
+    first = nb.cells[0].source
+    assert first.startswith("# ") and OBJECTIVES_TITLE in first
+    assert template_headings() == ["What you need to know first", "Check your understanding", "Summary",
+                                   "Key terms", "What's next"]
+    quiz_cells = [c for c in nb.cells if c.cell_type == "code" and "quiz(" in c.source]
+    assert len(quiz_cells) == 1 and quiz_cells[0].metadata.get("tags") == ["remove-input"]
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    assert "docs/" not in "".join(toc_files()), "the template is not a page of the book"
+
+
 @pytest.mark.parametrize("stem", STEMS)
 def test_chapter_follows_the_template(stem):
+    """Every heading of the template (docs/chapter-template.ipynb) is in the chapter, in the same order."""
     md = markdown_of(stem)
-    assert re.search(r"^#{2,3}\s+What you need to know first", md, re.MULTILINE), (
-        f"{stem}: no 'What you need to know first' section"
-    )
-    heads = list(sections(md))
-    order = ["Check your understanding", "Summary", "Key terms", "What's next"]
-    for h in order:
-        assert h in heads, f"{stem}: no '## {h}' section"
-    positions = [heads.index(h) for h in order]
-    assert positions == sorted(positions), f"{stem}: sections out of order (want {' > '.join(order)})"
+    heads = [h.strip() for h in re.findall(r"^#{2,3}\s+(.+)$", md, flags=re.MULTILINE)]
+    wanted = template_headings()
+    for h in wanted:
+        assert h in heads, f"{stem}: no '## {h}' section (see docs/chapter-template.ipynb)"
+    positions = [heads.index(h) for h in wanted]
+    assert positions == sorted(positions), f"{stem}: sections out of order (want {' > '.join(wanted)})"
 
 
 @pytest.mark.parametrize("stem", STEMS)
