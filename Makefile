@@ -8,14 +8,15 @@ STAMP := $(VENV)/.installed
 JB := $(BIN)/jupyter-book
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# npm tools (Lighthouse, the Nu HTML checker) installed from bench/package-lock.json; see below.
+# npm tools (Lighthouse, the Nu HTML checker, JupyterHub's proxy) installed from bench/package-lock.json; see below.
 NODE_TOOLS := bench/node_modules/.installed
 
-.PHONY: help setup chromium java book test lab serve bench teacher handouts slides lms linkcheck clean
+.PHONY: help setup chromium java book test check lab serve bench teacher handouts slides lms linkcheck clean
 
 help:
 	@echo "make book   - set up, execute the notebooks, build the HTML book into _build/html"
-	@echo "make test   - set up, run every test (unit, nbval, book build, browser)"
+	@echo "make test   - set up, run every test (unit, nbval, book build, browser, JupyterHub)"
+	@echo "make check  - set up, run the fast tests only (no book build, browser, notebooks or hub)"
 	@echo "make lab    - open JupyterLab on the course"
 	@echo "make serve  - serve the built book on http://127.0.0.1:$(PORT)"
 	@echo "make bench  - page weight, Lighthouse and build-time benchmarks (prints numbers)"
@@ -66,6 +67,10 @@ test: setup chromium java $(NODE_TOOLS)
 	  secs=$$(( $$(date +%s) - start )); echo "make test: $$secs s (exit $$rc)"; \
 	  echo "$$secs $$(date -u +%Y-%m-%dT%H:%MZ) exit=$$rc" > $(VENV)/last-make-test; exit $$rc
 
+# The fast tier: what `make test` runs less the tests marked slow, browser or hub (pyproject.toml).
+check: setup
+	$(BIN)/python -m pytest -m "not slow and not browser and not hub" tests
+
 # JupyterLab on this machine only (127.0.0.1). tests/test_browser_lab.py runs this same target,
 # adding its own token, port and temporary settings folders through LAB_OPTS.
 LAB_OPTS ?=
@@ -113,7 +118,8 @@ lms: setup
 	$(BIN)/python -m sciatica_course export-questions --format gift --out $(LMS_OUT)
 	$(BIN)/python -m sciatica_course export-questions --format qti12 --out $(LMS_OUT)
 
-# Lighthouse (make bench) and the Nu HTML checker vnu-jar (make test) come from the npm registry,
+# Lighthouse (make bench), and for make test the Nu HTML checker vnu-jar and configurable-http-proxy
+# (JupyterHub's proxy, tests/test_hub_e2e.py), come from the npm registry,
 # pinned in bench/package-lock.json, into bench/node_modules.
 # Java first: without it vnu-jar's install step would try to download a Java runtime from elsewhere.
 $(NODE_TOOLS): bench/package.json bench/package-lock.json | java
