@@ -27,6 +27,7 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter("09-review", "Review", 20, "Can I put it all together?"),
     Chapter("10-for-massage-students", "For massage students: screening and referral", 25,
             "How do I screen a client with back or leg pain, and when do I refer?"),
+    Chapter("11-cases", "Practice cases", 25, "Can I choose safely, step by step, when a client's story unfolds?"),
 )
 
 

@@ -37,6 +37,7 @@ VALIDATORS: list[str] = [
     "sciatica_course.evidence:load_all",  # study records (data/studies/*.yaml)
     "sciatica_course.safety:load_all",  # red flags, urgency, precautions (data/safety/*.yaml)
     "sciatica_course.quiz.schema:load_all",  # question banks (data/questions/*.yaml)
+    "sciatica_course.cases:load_all",  # practice cases (data/cases/*.yaml): schema and graph
 ]
 
 
@@ -105,6 +106,8 @@ def _add_static(app) -> None:
     app.add_js_file("sciatica-figures.js", loading_method="defer")
     app.add_css_file("sciatica-quiz.css")
     app.add_js_file("sciatica-quiz.js", loading_method="defer")
+    app.add_css_file("sciatica-cases.css")  # practice cases (cases.py)
+    app.add_js_file("sciatica-cases.js", loading_method="defer")
 
 
 PLOTLY_BUNDLE = "vendor/plotly-basic.min.js"  # under _static/; static/sciatica-figures.js loads it
