@@ -193,12 +193,13 @@ c.JupyterHub.cleanup_proxy = True
 
 
 # ---------------------------------------------------------------------------- browser steps
-def follow_link(page, link: str, user: str) -> None:
+def follow_link(page, link: str, user: str, login: bool = True) -> None:
     """What a learner does: open the link, log in, wait for nbgitpuller and JupyterLab."""
     page.goto(link, wait_until="domcontentloaded")
-    page.locator("#username_input").fill(user)
-    page.locator("#password_input").fill("any password")
-    page.locator("#login_submit").click()
+    if login:
+        page.locator("#username_input").fill(user)
+        page.locator("#password_input").fill("any password")
+        page.locator("#login_submit").click()
     # spawn page -> nbgitpuller's status page -> JupyterLab at the chapter
     page.wait_for_url(f"**/user/{user}/lab/tree/{REL}**", timeout=240_000)
 
@@ -356,9 +357,26 @@ def test_a_class_follows_the_hub_link_twice_and_the_teacher_collects_results(hub
         try:
             follow_link(page, link, user)
             shown = wait_rendered(page, clone / CHAPTER)
+            if user == "cleo":
+                # Cleo wants the teacher's version: she deletes the chapter in JupyterLab and
+                # follows the link again; nbgitpuller restores a deleted file from the latest commit.
+                nb_mine = json.loads((clone / CHAPTER).read_text())
+                page.evaluate("(p) => window.jupyterapp.serviceManager.contents.delete(p)", REL)
+                assert not (clone / CHAPTER).exists()
+                follow_link(page, link, user, login=False)
+                restored = wait_rendered(page, clone / CHAPTER)
+                restored_text = " ".join(" ".join(t.split()) for t in restored["texts"]).replace("\u2019", "'")
+                assert " ".join(T1_NEW.split()) in restored_text and " ".join(T1_CLEO.split()) not in restored_text
+                seen[user]["after_delete"] = "teacher's line" if T1_NEW in _cell_with(
+                    json.loads((clone / CHAPTER).read_text()), "## What you need to know first") else "?"
         finally:
             page.context.close()
-        nb = json.loads((clone / CHAPTER).read_text())
+        if user == "cleo":
+            nb = nb_mine  # what her second visit gave her, checked below
+        else:
+            nb = json.loads((clone / CHAPTER).read_text())
+        # the quiz answers are not in the course folder: a pull leaves them as they were
+        assert _progress(hub["homes"] / user)["chapters"]["01-welcome"]["answers"]["use-04"]["answer"] == LEARNERS[user]
         cell1 = _cell_with(nb, "## What you need to know first")
         assert line1 in cell1, f"{user}: {cell1!r}"
         other = T1_CLEO if line1 == T1_NEW else T1_NEW
@@ -372,7 +390,7 @@ def test_a_class_follows_the_hub_link_twice_and_the_teacher_collects_results(hub
         # nbgitpuller merged the teacher's commit into the learner's history (nothing lost)
         log_lines = _run(["git", "-C", str(clone), "log", "--format=%H %an %s"]).splitlines()
         assert any(line.startswith(new_head) for line in log_lines), log_lines
-        conflict_marks = [m for m in ("<<<<<<<", ">>>>>>>") if m in (clone / CHAPTER).read_text()]
+        conflict_marks = [m for m in ("<<<<<<<", ">>>>>>>") if m in json.dumps(nb)]
         assert not conflict_marks, f"{user}: conflict markers left in the chapter"
         seen[user]["second"] = {"line1": "teacher's" if line1 == T1_NEW else "her own", "t2": has_t2,
                                 "ben_note": has_ben, "commits": [line.split(" ", 1)[1] for line in log_lines]}
