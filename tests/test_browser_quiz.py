@@ -5,6 +5,7 @@ export, a damaged saved record, and no errors from the quiz script."""
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 import pytest
 
@@ -78,13 +79,17 @@ def test_mouse_wrong_then_right_score_survives_reload(book_server, chromium):
         page.get_by_role("button", name="Download results (JSON)").click()
     res = json.loads(open(dl.value.path(), encoding="utf-8").read())
     assert (res["format"], res["version"], res["learner"]) == ("sciatica-course-results", 1, "Ana")
-    assert res["chapters"]["03-anatomy"]["answers"]["roots-01"] == {"answer": "l4-s3", "correct": True, "attempts": 2}
+    # The first, wrong answer put the question in the review deck (box 1, due tomorrow); the right
+    # answer straight after does not move it (issue 16).
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    assert res["chapters"]["03-anatomy"]["answers"]["roots-01"] == {"answer": "l4-s3", "correct": True, "attempts": 2,
+                                                                    "review": {"box": 1, "due": tomorrow}}
     assert (res["chapters"]["03-anatomy"]["score"], res["chapters"]["03-anatomy"]["total"]) == (1, 7)
     assert res["banks"]["03-anatomy"] == page.get_attribute("#scq-03-anatomy", "data-bank")
     with page.expect_download() as dl:
         page.get_by_role("button", name="Download results (CSV)").click()
     lines = open(dl.value.path(), encoding="utf-8").read().splitlines()
-    assert lines == ["learner,chapter,question_id,answer,correct,attempts", "Ana,03-anatomy,roots-01,l4-s3,true,2"]
+    assert lines == ["learner,chapter,question_id,answer,correct,attempts,confidence", "Ana,03-anatomy,roots-01,l4-s3,true,2,"]
 
     # Reset clears this chapter.
     page.get_by_role("button", name="Reset this quiz").click()
@@ -125,6 +130,8 @@ def test_keyboard_only_wrong_then_right(book_server, chromium):
     tab_to(page, f"{Q} input[type=radio]")
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"  # visible focus
     arrow_to(page, Q, "L1 to L3")  # arrow keys move and select: a wrong answer
+    page.keyboard.press("Tab")  # the optional "How sure are you?" group (issue 16): skipped
+    assert page.evaluate("document.activeElement.name") == "scq-03-anatomy-roots-01-conf"
     page.keyboard.press("Tab")
     assert focused(page) == "Check"
     page.keyboard.press("Enter")
@@ -137,6 +144,7 @@ def test_keyboard_only_wrong_then_right(book_server, chromium):
     assert fb.inner_text() == ""
     page.keyboard.press("Space")  # selects the focused first option
     arrow_to(page, Q, "L4 to S3")  # then the right answer
+    page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     assert "Correct." in fb.inner_text()
@@ -159,7 +167,9 @@ def test_keyboard_only_wrong_then_right(book_server, chromium):
         assert page.evaluate("document.activeElement.tagName") == "SELECT"
         page.keyboard.press("ArrowDown")  # first real choice in each box
         page.keyboard.press("Tab")
-    page.keyboard.press("Enter")  # focus is on Check
+    page.keyboard.press("Tab")  # past the confidence group
+    assert focused(page) == "Check"
+    page.keyboard.press("Enter")
     assert "Not quite." in page.locator("#scq-03-anatomy-reflex-01 .sc-q-feedback").inner_text()
     assert page.inner_text(SCORE) == "Score: 2 of 7 correct (3 answered)."
 

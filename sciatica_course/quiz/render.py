@@ -206,7 +206,8 @@ def review_html(banks: list[Bank]) -> str:
     chapters = []
     for bank in banks:
         sid = dom_id("review", bank.stem)
-        questions = "".join(question_html(bank, q, n) for n, q in enumerate(bank.questions, 1))
+        questions = "".join(question_html(bank, q, n).replace('<form class="sc-q"', '<form hidden class="sc-q"', 1)
+                            for n, q in enumerate(bank.questions, 1))
         chapters.append(
             f'<section class="sc-review-ch" id="{sid}" data-stem="{esc(bank.stem)}" data-bank="{bank.version}" '
             f'data-total="{len(bank.questions)}" aria-labelledby="{sid}-title" hidden>'
