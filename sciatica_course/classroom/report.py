@@ -801,7 +801,9 @@ body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 1rem auto;
 <p>{len(report.learners)} learners from {len(report.files)} files; {len(answered)} questions answered.
 "Right at the first check" counts learners whose only check was right; a first wrong answer is known when it
 was the learner's only check (a learner who checked again kept only their last answer).
-Files and parts of files left out are listed under "Problems".</p>
+Files and parts of files left out are listed under "Problems".
+"Wrong and very sure" counts answers kept wrong although the learner said they were very sure of them; exports
+made before the quizzes asked "How sure are you?", and learners who skipped it, add nothing there.</p>
 {misconceptions}
 {confident_errors}
 <section aria-label="Chart: percent right at the first check and in the end, per question">{plot}</section>
