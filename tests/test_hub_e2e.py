@@ -72,13 +72,29 @@ def _run(cmd, **kw) -> str:
     return r.stdout
 
 
-def _stop(proc: subprocess.Popen, grace: float = 20) -> None:
+def _ours(folder: Path) -> list[psutil.Process]:
+    """Processes working in, or started with a path in, this test's own temporary ``folder``
+    (the proxy runs in the hub's folder, learners' servers and kernels in their homes; git daemon
+    names its folder)."""
+    found = []
+    for p in psutil.process_iter(["pid", "cwd", "cmdline"]):
+        if p.pid == os.getpid():
+            continue
+        cwd, cmd = p.info.get("cwd") or "", " ".join(p.info.get("cmdline") or [])
+        if cwd.startswith(str(folder)) or str(folder) in cmd:
+            found.append(p)
+    return found
+
+
+def _stop(proc: subprocess.Popen, folder: Path, grace: float = 20) -> None:
     """Stop ``proc`` (started in its own session) and every process it started, by id: the hub's
-    proxy and learners' servers run in sessions of their own, so they are collected first."""
+    proxy and learners' servers run in sessions of their own, so they are collected first, from
+    the process tree and, should the hub have died already, from the test's own folder."""
     try:
         family = psutil.Process(proc.pid).children(recursive=True)
     except psutil.NoSuchProcess:
         family = []
+    family += [p for p in _ours(folder) if p.pid not in {q.pid for q in family} | {proc.pid}]
     if proc.poll() is None:
         try:
             os.killpg(proc.pid, signal.SIGTERM)  # JupyterHub stops its servers and proxy on SIGTERM
@@ -138,7 +154,7 @@ def git_server(tmp_path_factory):
             time.sleep(0.3)
         yield {"url": url, "head": head, "bare": bare}
     finally:
-        _stop(proc, grace=5)
+        _stop(proc, base, grace=5)
 
 
 @pytest.fixture(scope="module")
@@ -189,7 +205,7 @@ c.JupyterHub.cleanup_proxy = True
         _wait_http(f"{base}/hub/api/", proc, log, "JupyterHub")
         yield {"url": base, "homes": homes, "log": log, "proc": proc}
     finally:
-        _stop(proc)
+        _stop(proc, tmp)
 
 
 # ---------------------------------------------------------------------------- browser steps
@@ -361,7 +377,11 @@ def test_a_class_follows_the_hub_link_twice_and_the_teacher_collects_results(hub
                 # Cleo wants the teacher's version: she deletes the chapter in JupyterLab and
                 # follows the link again; nbgitpuller restores a deleted file from the latest commit.
                 nb_mine = json.loads((clone / CHAPTER).read_text())
-                page.evaluate("(p) => window.jupyterapp.serviceManager.contents.delete(p)", REL)
+                # (the tab closed first, as a learner does: deleting an open notebook leaves
+                # JupyterLab asking the server for a file that is gone)
+                page.evaluate("""async (p) => { const app = window.jupyterapp;
+                                    app.shell.currentWidget.close();
+                                    await app.serviceManager.contents.delete(p); }""", REL)
                 assert not (clone / CHAPTER).exists()
                 follow_link(page, link, user, login=False)
                 restored = wait_rendered(page, clone / CHAPTER)
