@@ -43,9 +43,11 @@ def test_wrong_and_very_sure_comes_back_in_the_lab_review_deck(lab, chromium):
         box = question_box(chapter, 1, 7)
         box.wait_for(state="visible", timeout=180_000)
         box.get_by_label("L1 to L3").check()
-        conf = box.get_by_label("Very sure (high)")
-        assert conf.get_attribute("type") == "radio"
-        conf.check()
+        conf = box.get_by_label("How sure are you?")  # a <select> named by its <label>
+        assert conf.evaluate("e => e.tagName") == "SELECT"
+        assert conf.evaluate("e => Array.from(e.options).map(o => o.text.replace(/\\u00a0/g, ' '))") == [
+            "Not said (no certainty mark)", "Not sure (low)", "Fairly sure (medium)", "Very sure (high)"]
+        conf.select_option(label="Very sure (high)")
         box.get_by_role("button", name="Check").click()
         box.get_by_text("Certainty-based mark: -6 (very sure and wrong).").wait_for(timeout=30_000)
         chapter.get_by_text("How sure you were:").wait_for(timeout=30_000)
@@ -66,7 +68,7 @@ def test_wrong_and_very_sure_comes_back_in_the_lab_review_deck(lab, chromium):
         box = question_box(deck, 1, 7)
         assert "Anatomy of the sciatic nerve" in deck.inner_text()
         box.get_by_label("L4 to S3").check()
-        box.get_by_label("Fairly sure (medium)").check()
+        box.get_by_label("How sure are you?").select_option(label="Fairly sure (medium)")
         box.get_by_role("button", name="Check").click()
         box.get_by_text("Certainty-based mark: 2 (fairly sure and right).").wait_for(timeout=30_000)
         deck.get_by_text("Answered: 1 of 1.").wait_for(timeout=30_000)

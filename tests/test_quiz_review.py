@@ -205,11 +205,13 @@ def test_widget_confidence_control_marks_and_calibration(store):
     qz = quiz("03-anatomy").quiz_widget
     qw = qz.questions[0]
     kids = list(qw.box.children)
-    # The confidence control: a labelled radio group between the answer and the Check button.
-    assert isinstance(qw.confidence, w.RadioButtons) and kids.index(qw.confidence) == kids.index(qw.inputs) + 1
+    # The confidence control: a labelled select box between the answer and the Check button
+    # (ipywidgets draws a Dropdown as a <select> its <label> names), not said until chosen.
+    assert isinstance(qw.confidence, w.Dropdown) and kids.index(qw.confidence) == kids.index(qw.inputs) + 1
     assert qw.confidence.description.startswith("How sure are you?") and qw.confidence.value is None
-    assert [v for _, v in qw.confidence.options] == ["low", "medium", "high"]
-    assert [k for k, _ in qw.confidence.options] == ["Not sure (low)", "Fairly sure (medium)", "Very sure (high)"]
+    assert [v for _, v in qw.confidence.options] == [None, "low", "medium", "high"]
+    assert [k for k, _ in qw.confidence.options] == ["Not said (no certainty mark)", "Not sure (low)",
+                                                      "Fairly sure (medium)", "Very sure (high)"]
     # Skipping it keeps today's behaviour: no mark, no calibration, no confidence saved.
     qw.control.value = "l1-l3"
     qw.on_check()
@@ -249,7 +251,7 @@ def test_review_widget_shows_what_is_due_after_the_clock_moves(store):
     texts = [x.value for x in walk(deck.box) if isinstance(x, w.HTML)]
     assert any(CHAPTERS[2].title in t for t in texts)  # the chapter the question comes from
     qw = deck.questions[0]
-    assert isinstance(qw.confidence, w.RadioButtons) and qw in deck.questions
+    assert isinstance(qw.confidence, w.Dropdown) and qw in deck.questions
     qw.control.value, qw.confidence.value = "l4-s3", "high"
     assert qw.on_check().status == "correct"
     assert "Answered: 1 of 1." in deck.summary.value

@@ -4,7 +4,7 @@ Every control is a native input with a visible label (so it is reachable with Ta
 with the keyboard); feedback starts with a text marker and an icon, so colour is never the only
 signal. Grading is done by :mod:`.grading`; answers are saved by :mod:`.progress`.
 
-Each question also asks, optionally, how sure the learner is (a labelled radio group, Gardner-
+Each question also asks, optionally, how sure the learner is (a labelled select box; Gardner-
 Medwin's certainty-based marking, :mod:`.review`), and the quiz ends with a calibration summary.
 :class:`ReviewWidget` is the Review page in JupyterLab: the questions of every chapter whose cards
 in the review deck are due today, from the same progress file.
@@ -34,6 +34,7 @@ MARKS = {
 }
 _COLOURS = {CORRECT: "#0b6e2f", "wrong": "#a3261a", INVALID: "#7a4b00"}
 _WIDE = {"description_width": "initial"}
+SKIP = "Not said (no certainty mark)"
 
 
 def feedback_html(q, result: Result, confidence: str | None = None) -> str:
@@ -68,11 +69,12 @@ class QuestionWidget:
             f"<em>{HINTS[q.type]}</em></p>"
         )
         self.inputs = self._inputs()
-        # Optional: how sure the learner is, before checking (certainty-based marking).
-        self.confidence = w.RadioButtons(
-            options=[(review.LEVEL_WORDS[lv], lv) for lv in review.LEVELS], value=None,
+        # Optional: how sure the learner is, before checking (certainty-based marking). A select box
+        # with its label tied to it (ipywidgets' RadioButtons have neither a group name nor a label
+        # a screen reader announces); the book uses a fieldset of radio buttons.
+        self.confidence = w.Dropdown(
+            options=[(SKIP, None)] + [(review.LEVEL_WORDS[lv], lv) for lv in review.LEVELS], value=None,
             description=f"{CONFIDENCE_LEGEND} ({CONFIDENCE_HINT.lower()})", style=_WIDE, layout=w.Layout(width="auto"),
-            tooltip=f"Question {n}: {CONFIDENCE_LEGEND} {CONFIDENCE_HINT}",
         )
         self.check = w.Button(description="Check", button_style="primary", tooltip=f"Check your answer to question {n}")
         self.retry = w.Button(description="Try again", tooltip=f"Clear question {n} and answer again")
