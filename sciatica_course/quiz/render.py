@@ -181,7 +181,8 @@ def quiz_html(bank: Bank) -> str:
         f'<section class="sc-quiz" id="{root}" data-stem="{esc(bank.stem)}" data-bank="{bank.version}" '
         f'data-total="{total}" aria-label="Quiz: {esc(bank.title)}">'
         f'<p class="sc-quiz-intro">{total} questions. Check each answer to see feedback. '
-        f"Your answers are saved in this browser only.</p>"
+        f"You may also say how sure you are before you check. Your answers are saved in this browser only; "
+        f"the ones you miss, or are not sure of, come back on the Review deck page.</p>"
         f'<noscript><p class="sc-quiz-noscript">This quiz needs JavaScript to check answers. '
         f"The answer key is in the teacher guide.</p></noscript>"
         f'<p class="sc-quiz-score" id="{root}-score" aria-live="polite">Score: 0 of {total} correct.</p>'

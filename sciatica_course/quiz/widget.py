@@ -254,7 +254,9 @@ class QuizWidget:
         self.update_score()
         self.show_notices()
         self.box = w.VBox(
-            [w.HTML(f"<p><strong>{esc(bank.title)}</strong>: {total} questions.</p>"), self.score, self.notice]
+            [w.HTML(f"<p><strong>{esc(bank.title)}</strong>: {total} questions. You may also say how sure you are "
+                    "before you check. The ones you miss, or are not sure of, come back in the Review deck notebook "
+                    "(review-deck.ipynb).</p>"), self.score, self.notice]
             + [qw.box for qw in self.questions]
             + [self.calibration, w.VBox([self.learner, self.buttons, self.status])]
         )
