@@ -1,7 +1,8 @@
 """The only module that knows where course files live.
 
 Notebooks run with their own folder as working directory, so nothing else in the course uses
-relative paths: everything asks this module.
+relative paths: everything asks this module. Every path of the repository layout (sources the
+course reads, folders the commands write by default) is named here once.
 """
 
 from __future__ import annotations
@@ -12,16 +13,37 @@ import yaml
 
 from .errors import CourseDataError
 
+# The package: its data and the files it ships.
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
-QUESTIONS_DIR = DATA_DIR / "questions"
-STUDIES_DIR = DATA_DIR / "studies"
-STATIC_DIR = PACKAGE_DIR / "static"
-# The package is installed in editable mode (``-e .``), so the repository is its parent.
+QUESTIONS_DIR = DATA_DIR / "questions"  # <notebook-stem>.yaml: a chapter's question bank
+STUDIES_DIR = DATA_DIR / "studies"  # <citation-key>.yaml: one study record each
+TEACHER_DIR = DATA_DIR / "teacher"  # <notebook-stem>.yaml: a chapter's teacher notes
+STATIC_DIR = PACKAGE_DIR / "static"  # CSS and JS shipped with the book
+CLASSROOM_DIR = PACKAGE_DIR / "classroom"
+REVEAL_DIR = CLASSROOM_DIR / "vendor" / "reveal.js"  # the slides' vendored reveal.js
+SLIDES_CSS = CLASSROOM_DIR / "static" / "slides.css"  # the slides' reveal.js theme
+
+# The repository. The package is installed in editable mode (``-e .``), so it is the package's parent.
 REPO_DIR = PACKAGE_DIR.parent
+CONFIG_FILE = REPO_DIR / "_config.yml"  # the book's configuration (MyST extensions, repository address)
+TOC_FILE = REPO_DIR / "_toc.yml"  # the book's pages in reading order
 BOOK_DIR = REPO_DIR / "book"
 NOTEBOOKS_DIR = REPO_DIR / "notebooks"
 BIB_FILE = BOOK_DIR / "references.bib"
+GLOSSARY_FILE = BOOK_DIR / "glossary.md"
+TEACHER_PAGES_DIR = BOOK_DIR / "teacher" / "chapters"  # generated teacher guide pages (teacher edition only)
+
+# Where the commands write by default (each takes --out or a similar option).
+BUILD_DIR = REPO_DIR / "_build"
+TEACHER_EDITION_DIR = BUILD_DIR / "teacher"  # make teacher: the edition's _config.yml, _toc.yml and HTML
+SLIDES_OUT_DIR = BUILD_DIR / "slides"  # make slides
+HANDOUTS_OUT_DIR = REPO_DIR / "handouts"  # make handouts
+
+
+def notebook_path(stem: str) -> Path:
+    """The notebook of a chapter or page (``notebooks/<stem>.ipynb``)."""
+    return NOTEBOOKS_DIR / f"{stem}.ipynb"
 
 
 def read_yaml(path: Path):
@@ -44,8 +66,3 @@ def bib_keys(path: Path = BIB_FILE) -> frozenset[str]:
     from .bibliography import entries  # bibliography imports this module for BIB_FILE
 
     return frozenset(entries(path))
-
-
-def chapter_stems() -> list[str]:
-    """Stems of the chapter notebooks (``01-welcome`` ...), in course order."""
-    return sorted(p.stem for p in NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))

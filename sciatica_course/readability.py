@@ -13,126 +13,32 @@ first time it runs, which the course never does (no network at build or run time
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import nbformat
-
+from . import pages
+from .course import CHAPTERS
 from .data import NOTEBOOKS_DIR
 from .errors import CourseDataError
 
 # Directives whose body is prose the reader reads; every other fenced block is dropped whole.
-PROSE_DIRECTIVES = {
-    "admonition", "note", "warning", "danger", "tip", "important", "caution", "attention", "hint",
-    "seealso", "error", "dropdown", "epigraph", "topic", "sidebar", "margin",
-}
-
-_FENCE_OPEN = re.compile(r"^(?P<fence>`{3,}|:{3,})\s*(?P<info>\S*)(?P<arg>.*)$")
-_DIRECTIVE_NAME = re.compile(r"^\{([\w:-]+)\}$")
-_LABEL = re.compile(r"^\s*\([\w:.-]+\)=\s*$")
-_OPTION = re.compile(r"^\s*:[\w-]+:.*$")
-_HEADING = re.compile(r"^\s*#{1,6}\s")
-_TABLE_ROW = re.compile(r"^\s*\|")
-_LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-_DROP_ROLES = re.compile(r"\{(?:cite(?::\w+)?|footcite(?::\w+)?|numref|eq|download)\}`[^`]*`")
-_TEXT_ROLE = re.compile(r"\{[\w:-]+\}`([^`]*)`")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_HTML_TAG = re.compile(r"<[^>]+>")
-_MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$", re.DOTALL)
-
-
-def _role_text(match: re.Match) -> str:
-    """``{term}`pain <Sciatica>``` reads as "pain"; ``{term}`Sciatica``` as "Sciatica"."""
-    inner = match.group(1)
-    explicit = re.match(r"^(.*?)\s*<[^>]*>$", inner, re.DOTALL)
-    return explicit.group(1) if explicit else inner
-
-
-def _inline(text: str) -> str:
-    text = _DROP_ROLES.sub("", text)
-    text = _TEXT_ROLE.sub(_role_text, text)
-    text = _LINK.sub(r"\1", text)
-    text = _MATH.sub("", text)
-    text = _HTML_TAG.sub("", text)
-    text = re.sub(r"`([^`]*)`", r"\1", text)
-    text = re.sub(r"(\*\*|__|\*|_)(\S(?:.*?\S)?)\1", r"\2", text)
-    text = re.sub(r"\s+([.,;:!?])", r"\1", text)  # a removed citation leaves "pain ."
-    return re.sub(r"[ \t]+", " ", text).strip()
+PROSE_DIRECTIVES = pages.PROSE_DIRECTIVES
 
 
 def markdown_prose(source: str) -> str:
-    """The readable prose of one markdown text, one paragraph or list item per line.
+    """The readable prose of one markdown text, one paragraph or list item per line (read by
+    :func:`sciatica_course.pages.prose`, the course's one MyST reader).
 
     List items and paragraphs without final punctuation get a full stop, so that textstat counts
     each as a sentence rather than merging a whole list into one long "sentence".
     """
-    lines = source.splitlines()
-    keep: list[str] = []
-    stack: list[tuple[str, bool]] = []  # open fences: (fence string, is the body prose?)
-    for line in lines:
-        m = _FENCE_OPEN.match(line.strip())
-        if stack and line.strip() == stack[-1][0]:
-            stack.pop()
-            keep.append("")
-            continue
-        if m and (not stack or stack[-1][1]):
-            fence, info = m.group("fence"), m.group("info")
-            name = _DIRECTIVE_NAME.match(info)
-            prose = bool(name) and name.group(1).split(":")[0] in PROSE_DIRECTIVES
-            # A bare ::: or ``` with no info string only closes; one with info opens.
-            if info or fence.startswith("`"):
-                stack.append((fence, prose))
-                keep.append("")
-                title = m.group("arg").strip()
-                if prose and title:
-                    keep.extend([title, ""])  # the title reads as its own unit
-                continue
-        if stack and not stack[-1][1]:
-            continue
-        if _LABEL.match(line) or _HEADING.match(line) or _TABLE_ROW.match(line):
-            keep.append("")
-            continue
-        if stack and _OPTION.match(line):
-            continue
-        if _LIST_MARK.match(line):
-            keep.append("")  # each list item is its own unit
-            line = _LIST_MARK.sub("", line)
-        keep.append(line.strip())
-    # Join wrapped lines into paragraphs, then clean inline markup.
-    paragraphs, current = [], []
-    for line in keep + [""]:
-        if line:
-            current.append(line)
-        elif current:
-            paragraphs.append(" ".join(current))
-            current = []
-    out = []
-    for para in paragraphs:
-        text = _inline(para)
-        if not text or not re.search(r"[A-Za-z]", text):
-            continue
-        if text[-1] not in ".!?:;\"'”’)":
-            text += "."
-        out.append(text)
-    return "\n".join(out)
+    return pages.prose(source)
 
 
 def notebook_prose(path: Path) -> str:
     """The prose of all markdown cells of a notebook."""
-    try:
-        nb = nbformat.read(path, as_version=4)
-    except Exception as exc:  # noqa: BLE001 - nbformat raises several types; report one line
-        raise CourseDataError(path.name, None, None, f"is not a readable notebook ({exc.__class__.__name__})") from None
-    parts = []
-    for i, cell in enumerate(nb.cells):
-        if cell.get("cell_type") != "markdown":
-            continue
-        if not isinstance(cell.get("source"), str):
-            raise CourseDataError(path.name, f"cell {i}", "source", "is not text")
-        parts.append(markdown_prose(cell.source))
-    return "\n".join(p for p in parts if p)
+    return pages.read(path).prose()
 
 
 @lru_cache(maxsize=1)
@@ -185,15 +91,13 @@ def measure(name: str, text: str) -> Readability:
 
 
 def report(stems: list[str] | None = None, notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Readability]:
-    """One row per chapter notebook (all of them unless ``stems`` names some)."""
-    paths = sorted(notebooks_dir.glob("[0-9][0-9]-*.ipynb"))
-    if stems:
-        known = {p.stem for p in paths}
-        for s in stems:
-            if s not in known:
-                raise CourseDataError(f"{s}.ipynb", None, None, f"no such chapter in {notebooks_dir.name}/")
-        paths = [p for p in paths if p.stem in stems]
-    return [measure(p.stem, notebook_prose(p)) for p in paths]
+    """One row per chapter (all of them, in course order, unless ``stems`` names some)."""
+    known = [c.stem for c in CHAPTERS]
+    for s in stems or []:
+        if s not in known:
+            raise CourseDataError(f"{s}.ipynb", None, None, f"no such chapter in {notebooks_dir.name}/")
+    chosen = [s for s in known if not stems or s in stems]
+    return [measure(s, notebook_prose(notebooks_dir / f"{s}.ipynb")) for s in chosen]
 
 
 def _fmt(value) -> str:

@@ -17,9 +17,9 @@ import nbformat
 import pytest
 from test_structure import toc_files
 
-from sciatica_course import readability
+from sciatica_course import pages, readability
 from sciatica_course.course import CHAPTERS
-from sciatica_course.data import bib_keys
+from sciatica_course.data import GLOSSARY_FILE, bib_keys
 
 ROOT = Path(__file__).resolve().parents[1]
 NB_DIR = ROOT / "notebooks"
@@ -32,9 +32,6 @@ PROSE_FLOOR.update({"01-welcome": 400, "09-review": 400})
 CITE_FLOOR = {stem: 5 for stem in STEMS}
 CITE_FLOOR.update({"01-welcome": 1, "09-review": 1})
 
-CITE = re.compile(r"\{cite(?::\w+)?\}`([^`]*)`")
-TERM = re.compile(r"\{term\}`([^`]*)`")
-LABEL_LINE = re.compile(r"^\(([\w:.-]+)\)=$")
 QUIZ_CALL = re.compile(r"""\bquiz\(\s*["']([^"']+)["']""")
 FIGURE_CALL = re.compile(r"\bfigures\.(\w+)\(")
 OBJECTIVES_TITLE = "In this chapter you will"
@@ -73,29 +70,28 @@ def page_markdown(path: Path) -> str:
     return markdown_of(path.stem) if path.suffix == ".ipynb" else path.read_text()
 
 
+# The pages are read by sciatica_course.pages (MyST-Parser's own markdown-it parser), as the book reads them.
+
 def cite_keys(text: str) -> list[str]:
     """Every key cited with {cite}`a,b` in ``text``, in order."""
-    return [k.strip() for group in CITE.findall(text) for k in group.split(",") if k.strip()]
+    return pages.cite_keys(text)
+
+
+def terms(text: str) -> list[pages.Role]:
+    """The {term} roles of ``text``, in order."""
+    return pages.roles(text, "term")
 
 
 def markdown_of(stem: str) -> str:
-    return "\n\n".join(c.source for c in notebook(stem).cells if c.cell_type == "markdown")
+    path = NB_DIR / f"{stem}.ipynb"
+    assert path.exists(), f"notebooks/{stem}.ipynb is missing"
+    return pages.read(path).markdown
 
 
 def fenced_blocks(text: str):
-    """(title line, body) of each top-level ``` or ::: fenced block."""
-    lines, i, out = text.splitlines(), 0, []
-    while i < len(lines):
-        m = re.match(r"^\s*(`{3,}|:{3,})(\S.*)$", lines[i])
-        if m:
-            fence, j = m.group(1), i + 1
-            while j < len(lines) and lines[j].strip() != fence:
-                j += 1
-            out.append((m.group(2), "\n".join(lines[i + 1 : j]), (i, j)))
-            i = j + 1
-        else:
-            i += 1
-    return out
+    """(title line, body, (first line, closing line)) of each ``` or ::: fenced block that is not
+    inside another one (body without the directive's options)."""
+    return [(d.info, d.body, (d.start, d.end - 1)) for d in pages.directives(text, code=True)]
 
 
 def without_myth_boxes(text: str) -> str:
@@ -114,13 +110,17 @@ def normalise(text: str) -> str:
 
 def sections(md: str) -> dict[str, str]:
     """Level-2 sections of a chapter's markdown: heading text -> body."""
-    parts = re.split(r"^##\s+(.+)$", md, flags=re.MULTILINE)
-    return {parts[k].strip(): parts[k + 1] for k in range(1, len(parts) - 1, 2)}
+    return pages.sections(md, 2)
+
+
+def headings(md: str, levels=(2,)) -> list[str]:
+    return [h.text for h in pages.headings(md, levels)]
 
 
 def glossary_terms() -> set[str]:
-    text = (ROOT / "book" / "glossary.md").read_text()
-    blocks = [body for title, body, _ in fenced_blocks(text) if title.startswith("{glossary}")]
+    """The terms of book/glossary.md's {glossary} directive (Sphinx's glossary syntax: a term on an
+    unindented line, its definition indented below)."""
+    blocks = [d.body for d in pages.directives(GLOSSARY_FILE.read_text()) if d.name == "glossary"]
     assert blocks, "book/glossary.md has no {glossary} directive"
     terms = set()
     for body in blocks:
@@ -128,11 +128,6 @@ def glossary_terms() -> set[str]:
             if line.strip() and not line[0].isspace() and not line.startswith(":"):
                 terms.add(line.strip().lower())
     return terms
-
-
-def term_target(inner: str) -> str:
-    m = re.match(r"^.*<([^>]+)>$", inner.strip(), re.DOTALL)
-    return (m.group(1) if m else inner).strip().lower()
 
 
 # --- every chapter -----------------------------------------------------------------------------
@@ -160,7 +155,7 @@ def template_headings() -> list[str]:
     that are not placeholders (<...>). A new chapter starts from that notebook."""
     nb = nbformat.read(TEMPLATE, as_version=4)
     md = "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    return [h.strip() for h in re.findall(r"^##\s+(.+)$", md, flags=re.MULTILINE) if "<" not in h]
+    return [h for h in headings(md) if "<" not in h]
 
 
 def test_the_template_is_a_chapter_skeleton():
@@ -179,7 +174,7 @@ def test_the_template_is_a_chapter_skeleton():
 def test_chapter_follows_the_template(stem):
     """Every heading of the template (docs/chapter-template.ipynb) is in the chapter, in the same order."""
     md = markdown_of(stem)
-    heads = [h.strip() for h in re.findall(r"^#{2,3}\s+(.+)$", md, flags=re.MULTILINE)]
+    heads = headings(md, (2, 3))
     wanted = template_headings()
     for h in wanted:
         assert h in heads, f"{stem}: no '## {h}' section (see docs/chapter-template.ipynb)"
@@ -190,13 +185,13 @@ def test_chapter_follows_the_template(stem):
 @pytest.mark.parametrize("stem", STEMS)
 def test_key_terms_link_to_the_glossary(stem):
     body = sections(markdown_of(stem)).get("Key terms", "")
-    assert len(TERM.findall(body)) >= 2, f"{stem}: 'Key terms' should link at least 2 glossary terms with {{term}}"
+    assert len(terms(body)) >= 2, f"{stem}: 'Key terms' should link at least 2 glossary terms with {{term}}"
 
 
 @pytest.mark.parametrize("stem", STEMS)
 def test_every_term_role_has_a_glossary_entry(stem):
-    terms = glossary_terms()
-    missing = sorted({term_target(t) for t in TERM.findall(markdown_of(stem))} - terms)
+    glossary = glossary_terms()
+    missing = sorted({t.target.lower() for t in terms(markdown_of(stem))} - glossary)
     assert not missing, f"{stem}: {{term}} targets missing from book/glossary.md: {missing}"
 
 
@@ -211,8 +206,8 @@ def test_quiz_cell_calls_its_own_bank_and_is_remove_input(stem):
     # The quiz sits in the "Check your understanding" section.
     heading_before = None
     for c in nb.cells[: quiz_cells[0][0]]:
-        for m in re.finditer(r"^##\s+(.+)$", c.source if c.cell_type == "markdown" else "", re.MULTILINE):
-            heading_before = m.group(1).strip()
+        for h in headings(c.source if c.cell_type == "markdown" else ""):
+            heading_before = h
     assert heading_before == "Check your understanding", f"{stem}: the quiz is under {heading_before!r}"
 
 
@@ -233,11 +228,12 @@ def test_figures_are_labelled_referenced_tagged_and_exist(stem):
         assert callable(getattr(figures, names[0], None)), f"{stem}: cell {i}: figures.{names[0]} does not exist"
         prev = nb.cells[i - 1] if i else None
         assert prev is not None and prev.cell_type == "markdown", f"{stem}: cell {i}: no markdown before the figure"
-        label_lines = [ln.strip() for ln in prev.source.splitlines() if ln.strip()]
-        m = LABEL_LINE.match(label_lines[-1]) if label_lines else None
-        assert m, f"{stem}: cell {i}: the markdown cell before figures.{names[0]}() must end with a label like (fig-x)="
-        label = m.group(1)
-        assert re.search(r"\{(?:ref|numref)\}`[^`]*<?" + re.escape(label) + r">?`", md), (
+        last = pages.last_block(prev.source)
+        assert last is not None and last.type == "myst_target", (
+            f"{stem}: cell {i}: the markdown cell before figures.{names[0]}() must end with a label like (fig-x)="
+        )
+        label = last.content
+        assert any(r.target == label for r in pages.roles(md) if r.name in ("ref", "numref")), (
             f"{stem}: figure label {label!r} is never referred to in the text"
         )
 
@@ -276,7 +272,7 @@ def test_no_known_false_claims_from_the_source_article(path):
     assert not found, f"{path.name}: contains the source article's false claim(s) {found}"
     for title, body, _ in fenced_blocks(text):
         if re.match(r"^\{admonition\}\s+Myth\b", title):
-            assert CITE.search(body), f"{path.name}: a 'Myth' box must cite the evidence that corrects it"
+            assert cite_keys(body), f"{path.name}: a 'Myth' box must cite the evidence that corrects it"
 
 
 def test_myth_box_exemption_is_narrow():

@@ -17,11 +17,11 @@ import yaml
 
 from ..course import CHAPTERS, Chapter
 from .. import safety
-from ..data import REPO_DIR
+from ..data import CONFIG_FILE, TEACHER_EDITION_DIR, TEACHER_PAGES_DIR, TOC_FILE
 from . import sources
 
-PAGES_DIR = REPO_DIR / "book" / "teacher" / "chapters"
-EDITION_DIR = REPO_DIR / "_build" / "teacher"
+PAGES_DIR = TEACHER_PAGES_DIR
+EDITION_DIR = TEACHER_EDITION_DIR
 TEACHER_PAGES = ["book/teacher/index", "book/teacher/hub", "book/teacher/lms"]  # hand-written pages of the teacher part
 EDITION_MARK = "sc-teacher-edition"  # class on every teacher page: the student-edition test looks for it
 
@@ -130,9 +130,9 @@ def write_pages(pages_dir: Path = PAGES_DIR) -> list[Path]:
     return written
 
 
-def teacher_config(root: Path = REPO_DIR) -> dict:
+def teacher_config(config_file: Path = CONFIG_FILE) -> dict:
     """The book's ``_config.yml`` with the teacher edition's few differences."""
-    cfg = copy.deepcopy(yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")))
+    cfg = copy.deepcopy(yaml.safe_load(config_file.read_text(encoding="utf-8")))
     cfg["title"] = f"{cfg.get('title', 'Course')} (teacher edition)"
     html = cfg.setdefault("html", {})
     html["extra_footer"] = (html.get("extra_footer") or "") + (
@@ -141,10 +141,10 @@ def teacher_config(root: Path = REPO_DIR) -> dict:
     return cfg
 
 
-def teacher_toc(root: Path = REPO_DIR, pages_dir: Path = PAGES_DIR) -> dict:
+def teacher_toc(toc_file: Path = TOC_FILE, pages_dir: Path = PAGES_DIR) -> dict:
     """The book's ``_toc.yml`` plus a "Teacher guide" part (the only place teacher pages are listed)."""
-    toc = copy.deepcopy(yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8")))
-    rel = pages_dir.relative_to(root).as_posix()
+    toc = copy.deepcopy(yaml.safe_load(toc_file.read_text(encoding="utf-8")))
+    rel = pages_dir.relative_to(toc_file.parent).as_posix()
     part = {
         "caption": "Teacher guide",
         "chapters": [{"file": TEACHER_PAGES[0],

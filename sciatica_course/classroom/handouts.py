@@ -18,13 +18,13 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 
+from .. import pages, safety
 from ..course import CHAPTERS, Chapter, chapter
-from ..data import BIB_FILE, REPO_DIR
-from .. import safety
+from ..data import BIB_FILE, HANDOUTS_OUT_DIR
 from ..display import esc, html_table
 from . import sources
 
-OUT_DIR = REPO_DIR / "handouts"
+OUT_DIR = HANDOUTS_OUT_DIR
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
@@ -69,8 +69,8 @@ footer { font-size: 8.5pt; color: #333; margin-top: 8mm; border-top: 1px solid #
 # --------------------------------------------------------------------------------------------
 # References and citations (plain text for print)
 
-_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
-_OTHER_ROLE = re.compile(r"\{(?:term|doc|ref|numref)\}`([^`<]*?)(?:\s*<[^>]+>)?`")
+# Roles printed as their text; a citation becomes (Author year); any other role stays as written.
+TEXT_ROLES = ("term", "doc", "ref", "numref")
 
 
 @lru_cache(maxsize=1)
@@ -109,23 +109,17 @@ def reference(key: str) -> str:
 
 
 def plain(text: str, cited: list[str] | None = None) -> str:
-    """MyST text as plain HTML-escaped text: {cite} roles become (Author year)."""
-    def cite(m):
-        keys = [k.strip() for k in m.group(1).split(",")]
-        if cited is not None:
-            cited.extend(k for k in keys if k not in cited)
-        return "(" + "; ".join(cite_label(k) for k in keys) + ")"
+    """One line of MyST as HTML-escaped text (read by :mod:`sciatica_course.pages`): {cite} roles
+    become (Author year), and their keys are added to ``cited``; {term}, {doc}, {ref} and {numref}
+    roles read as their text; strong and emphasis stay."""
+    def role(r: pages.Role) -> str:
+        if r.is_citation:
+            if cited is not None:
+                cited.extend(k for k in r.keys if k not in cited)
+            return "(" + "; ".join(cite_label(k) for k in r.keys) + ")"
+        return r.text if r.name in TEXT_ROLES else f"{{{r.name}}}`{r.content}`"
 
-    text = _OTHER_ROLE.sub(lambda m: m.group(1), text)
-    parts, last = [], 0
-    for m in _ROLE.finditer(text):
-        parts.append(esc(text[last:m.start()]))
-        parts.append(esc(cite(m)))
-        last = m.end()
-    parts.append(esc(text[last:]))
-    html = "".join(parts)
-    html = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html)
-    return re.sub(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?!\w)", r"<em>\1</em>", html)
+    return pages.render_inline(text, role, esc)
 
 
 # --------------------------------------------------------------------------------------------

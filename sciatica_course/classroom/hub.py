@@ -15,13 +15,13 @@ from urllib.parse import quote, urlencode, urlparse
 
 import yaml
 
-from ..data import REPO_DIR
+from ..data import CONFIG_FILE
 
 FIRST_NOTEBOOK = "notebooks/01-welcome.ipynb"
 
 
 def repository() -> tuple[str, str]:
-    cfg = yaml.safe_load((REPO_DIR / "_config.yml").read_text(encoding="utf-8"))
+    cfg = yaml.safe_load(CONFIG_FILE.read_text(encoding="utf-8"))
     repo = cfg.get("repository", {})
     return repo["url"].rstrip("/"), repo.get("branch", "main")
 

@@ -32,16 +32,15 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import pages
 from ..course import CHAPTERS
-from ..data import NOTEBOOKS_DIR, REPO_DIR, STATIC_DIR
+from ..data import NOTEBOOKS_DIR, REVEAL_DIR, SLIDES_CSS, SLIDES_OUT_DIR, STATIC_DIR
 
-HERE = Path(__file__).resolve().parent
-VENDOR = HERE / "vendor" / "reveal.js"
-SLIDES_CSS = HERE / "static" / "slides.css"
-OUT_DIR = REPO_DIR / "_build" / "slides"
+VENDOR = REVEAL_DIR
+OUT_DIR = SLIDES_OUT_DIR
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
-_HEADING = re.compile(r"^\s*#{1,3}\s+\S")
+SLIDE_LEVELS = range(1, 4)  # a heading of level 1 to 3 starts a slide
 
 
 # --------------------------------------------------------------------------------------------
@@ -66,9 +65,9 @@ def slide_type(cell, previous: str | None) -> str:
     if "remove-cell" in _tags(cell):
         return "skip"
     if cell.cell_type == "markdown":
-        if not cell.source.strip() or re.fullmatch(r"\s*\([\w-]+\)=\s*", cell.source):
+        if not cell.source.strip() or pages.only_labels(cell.source):
             return "skip"  # empty cells and bare MyST labels
-        return "slide" if _HEADING.match(cell.source) else "subslide"
+        return "slide" if pages.opens_with_heading(cell.source, SLIDE_LEVELS) else "subslide"
     if cell.cell_type == "code":
         if "remove-output" in _tags(cell):
             return "skip"
@@ -93,40 +92,35 @@ def add_slide_metadata(nb) -> list[str]:
 
 
 # --------------------------------------------------------------------------------------------
-# MyST -> plain Markdown (slides only; the book keeps MyST)
+# MyST -> plain Markdown (slides only; the book keeps MyST), read by sciatica_course.pages
 
-_ROLE = re.compile(r"\{(cite|cite:p|cite:t|term|doc|ref|numref|download)\}`([^`]*)`")
-_FENCED_DIRECTIVE = re.compile(r"^(?P<fence>```+|:::+)\{(?P<name>[\w-]+)\}[ \t]*(?P<title>[^\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$",
-                               re.MULTILINE | re.DOTALL)
+SLIDE_ROLES = ("cite", "cite:p", "cite:t", "term", "doc", "ref", "numref", "download")  # others stay as written
 
 
-def _cite_text(keys: str) -> str:
+def _cite_text(keys: list[str]) -> str:
     from .handouts import cite_label  # "Koes et al. 2007", from references.bib
 
-    return "(" + "; ".join(cite_label(k.strip()) for k in keys.split(",")) + ")"
+    return "(" + "; ".join(cite_label(k) for k in keys) + ")"
 
 
-def _role(m: re.Match) -> str:
-    role, text = m.group(1), m.group(2)
-    if role.startswith("cite"):
-        return _cite_text(text)
-    label = re.match(r"^(.*?)\s*<[^>]+>$", text)
-    if label:
-        return label.group(1)
-    if role == "doc":
-        return text.split("/")[-1]
-    return text
+def _role(r: pages.Role) -> str | None:
+    if r.name not in SLIDE_ROLES:
+        return None
+    if r.is_citation:
+        return _cite_text(r.keys)
+    if r.text != r.content:  # {ref}`the figure <fig-a>`
+        return r.text
+    if r.name == "doc":
+        return r.content.split("/")[-1]
+    return r.content
 
 
-def _directive(m: re.Match) -> str:
-    raw = m.group("body").splitlines()
-    options = [ln for ln in raw if re.match(r"^:\w[\w-]*:", ln)]
-    body = "\n".join(ln for ln in raw if ln not in options)
-    title = m.group("title").strip()
-    if m.group("name") in {"figure", "image"}:
+def _directive(d: pages.Directive) -> str:
+    body = myst_to_markdown(d.body)
+    title = myst_to_markdown(d.argument).strip()
+    if d.name in {"figure", "image"}:
         return body
-    dropdown = m.group("name") == "dropdown" or any(re.match(r"^:class:.*\bdropdown\b", o) for o in options)
-    if dropdown and title:
+    if d.dropdown and title:
         # a question with a hidden answer: the answer appears on the next click (a reveal fragment)
         return f"> **{title}**\n\n<div class=\"fragment\">\n\n{body.strip()}\n\n</div>"
     lines = ([f"**{title}**", ""] if title else []) + body.strip().splitlines()
@@ -134,10 +128,9 @@ def _directive(m: re.Match) -> str:
 
 
 def myst_to_markdown(text: str) -> str:
-    text = re.sub(r"^\([\w-]+\)=\s*$\n?", "", text, flags=re.MULTILINE)
-    for _ in range(3):  # nested directives
-        text = _FENCED_DIRECTIVE.sub(_directive, text)
-    return _ROLE.sub(_role, text)
+    """Labels dropped, directives as block quotes (a dropdown's answer as the next fragment, a
+    figure as its caption), roles as their text and citations as (Author year)."""
+    return pages.rewrite(text, role=_role, directive=_directive, label=lambda _label: "")
 
 
 # --------------------------------------------------------------------------------------------
@@ -151,7 +144,6 @@ PLOT_HEIGHT = 660  # px at most of a figure on a 1280x720 slide (with its "figur
 CHECK_QUESTIONS = 2  # questions from the bank at the end of the deck
 SKIP_SECTIONS = {"check your understanding"}  # the quiz: its questions come as question slides
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"\u201c])")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -181,27 +173,9 @@ def first_sentence(text: str) -> str:
 
 
 def _blocks(markdown: str) -> list[tuple[str, list[str]]]:
-    """("para", [text]), ("list", [items]), ("table", [lines]) or ("quote", [text]) blocks."""
-    out: list[tuple[str, list[str]]] = []
-    for raw in re.split(r"\n\s*\n", markdown.strip()):
-        lines = [ln for ln in raw.splitlines() if ln.strip()]
-        if not lines:
-            continue
-        if lines[0].lstrip().startswith("|"):
-            out.append(("table", lines))
-        elif lines[0].lstrip().startswith(">"):
-            out.append(("quote", [" ".join(re.sub(r"^\s*>\s?", "", ln) for ln in lines)]))
-        elif _LIST_ITEM.match(lines[0]):
-            items: list[str] = []
-            for ln in lines:
-                if _LIST_ITEM.match(ln):
-                    items.append(_LIST_ITEM.sub("", ln, count=1))
-                elif items:
-                    items[-1] += " " + ln.strip()
-            out.append(("list", items))
-        else:
-            out.append(("para", [" ".join(ln.strip() for ln in lines)]))
-    return out
+    """("para", [text]), ("list", [items]), ("table", [lines]) or ("quote", [text]) blocks (code
+    and HTML blocks are not points)."""
+    return [(kind, parts) for kind, parts in pages.blocks(markdown) if kind in {"para", "list", "table", "quote"}]
 
 
 def points(markdown: str) -> list[str]:
@@ -273,17 +247,11 @@ def _question_slide(question: str, answer: str) -> Slide:
 
 
 def _dropdown(source: str) -> tuple[str, str] | None:
-    """(question, answer) when a markdown cell is a "Pause and think" dropdown."""
-    m = _FENCED_DIRECTIVE.fullmatch(source.strip() + "\n")
-    if not m:
-        m = _FENCED_DIRECTIVE.search(source)
-        if not m or source.strip() != m.group(0).strip():
-            return None
-    raw = m.group("body").splitlines()
-    options = [ln for ln in raw if re.match(r"^:\w[\w-]*:", ln)]
-    if not (m.group("name") == "dropdown" or any("dropdown" in o for o in options)) or not m.group("title").strip():
+    """(question, answer) when a markdown cell is a "Pause and think" dropdown and nothing else."""
+    d = pages.sole_directive(source)
+    if d is None or not d.dropdown or not d.argument.strip():
         return None
-    return m.group("title").strip(), myst_to_markdown("\n".join(ln for ln in raw if ln not in options))
+    return d.argument.strip(), myst_to_markdown(d.body)
 
 
 def _figure_slide(name: str) -> Slide:
@@ -330,13 +298,11 @@ def deck(stem: str) -> list[Slide]:
     """The chapter's slides: title, objectives, one slide per section (points; prose in the notes),
     each figure on its own slide, each "Pause and think" as a question with its answer on the next
     fragment, two questions from the bank, and the teacher's discussion prompts."""
-    import nbformat
-
     from ..course import chapter
     from . import sources
 
     ch = chapter(stem)
-    nb = nbformat.read(NOTEBOOKS_DIR / f"{stem}.ipynb", as_version=4)
+    page = pages.read(NOTEBOOKS_DIR / f"{stem}.ipynb")
     slides: list[Slide] = []
     section: list = []  # [level, title, markdown lines]
 
@@ -345,10 +311,10 @@ def deck(stem: str) -> list[Slide]:
             slides.extend(_points_slide(section[1], "\n".join(section[2]), 2))
         section.clear()
 
-    for cell in nb.cells:
-        if "remove-cell" in _tags(cell):
+    for cell in page.cells:
+        if "remove-cell" in cell.tags:
             continue
-        if cell.cell_type == "code":
+        if cell.kind == "code":
             names = sources._FIGURE_CALL.findall(cell.source)
             if names:
                 close_first = bool(section)
@@ -356,7 +322,7 @@ def deck(stem: str) -> list[Slide]:
                     close()
                 slides.extend(_figure_slide(n) for n in names)
             continue
-        if cell.cell_type != "markdown" or not cell.source.strip():
+        if cell.kind != "markdown" or not cell.source.strip():
             continue
         drop = _dropdown(cell.source)
         if drop:
@@ -364,14 +330,12 @@ def deck(stem: str) -> list[Slide]:
             slides.append(_question_slide(*drop))
             continue
         text = myst_to_markdown(cell.source)
-        for part in re.split(r"(?m)^(?=#{1,3}\s)", text):
-            m = re.match(r"^(#{1,3})\s+(.+?)\s*$", part, flags=re.MULTILINE)
-            if m and part.startswith("#"):
+        for heading, rest in pages.split_at_headings(text, SLIDE_LEVELS):
+            if heading is not None:
                 close()
-                rest = part[m.end():]
-                if len(m.group(1)) == 1:
+                if heading.level == 1:
                     intro = rest.replace("> **In this chapter you will**", "")
-                    slides.append(Slide("title", f"<h1>{_inline(m.group(2))}</h1>"
+                    slides.append(Slide("title", f"<h1>{_inline(heading.text)}</h1>"
                                                   f'<p class="sc-slide-lead">{_inline(ch.question)}</p>', _notes(intro)))
                     try:
                         objectives = sources.objectives(stem)
@@ -381,9 +345,9 @@ def deck(stem: str) -> list[Slide]:
                         slides.append(Slide("points", "<h2>In this chapter you will</h2><ul>"
                                             + "".join(f"<li>{_inline(o)}</li>" for o in objectives) + "</ul>"))
                 else:
-                    section[:] = [len(m.group(1)), m.group(2), [rest]]
+                    section[:] = [heading.level, heading.text, [rest]]
             elif section:
-                section[2].append(part)
+                section[2].append(rest)
     close()
     slides += _check_slides(stem)
     try:

@@ -1,7 +1,7 @@
 """What the classroom kit reads from the course: one source for everything, nothing typed twice.
 
 - ``objectives(stem)``: the bullet list of the chapter notebook's "In this chapter you will"
-  admonition.
+  admonition (read by :mod:`sciatica_course.pages`, the course's one MyST reader).
 - ``figure_calls(stem)``: the figures the notebook shows (``figures.<name>()`` and
   ``natural_course.<name>()`` calls), in order.
 - ``figure(name)``: the CourseFigure itself (title, caption, text alternative, numbers).
@@ -15,78 +15,45 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
-from ..data import DATA_DIR, NOTEBOOKS_DIR, bib_keys, read_yaml
-from .. import safety
+from .. import pages, safety
+from ..data import TEACHER_DIR, bib_keys, notebook_path, read_yaml
 from ..errors import CourseDataError
 
-TEACHER_DIR = DATA_DIR / "teacher"
-OBJECTIVES_MARK = "In this chapter you will"
+OBJECTIVES_MARK = pages.OBJECTIVES_MARK
 PLAN_MINUTES = (45, 60)
 # the modules whose functions draw the course's figures (each lists them in ALL_FIGURES)
 FIGURE_MODULES = ("figures", "natural_course")
+# a call in a code cell (Python, not MyST): figures.<name>( or natural_course.<name>(
 _FIGURE_CALL = re.compile(r"\b(?:" + "|".join(FIGURE_MODULES) + r")\.([A-Za-z_]\w*)\s*\(")
-_CITE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
-_FENCE = re.compile(r"^\s*(```+|:::+)\s*$")
 
 
 # --------------------------------------------------------------------------------------------
 # Notebooks
 
 
-def notebook_path(stem: str) -> Path:
-    return NOTEBOOKS_DIR / f"{stem}.ipynb"
-
-
-@lru_cache(maxsize=32)
-def _read_notebook(path: Path, mtime: float):
-    return nbformat.read(path, as_version=4)
-
-
-def notebook(stem: str):
+def notebook(stem: str) -> pages.Page:
+    """The chapter notebook's cells (markdown and code, with tags), read once per change."""
     path = notebook_path(stem)
     if not path.is_file():
         raise CourseDataError(f"notebooks/{stem}.ipynb", None, None, "no such notebook")
-    return _read_notebook(path, path.stat().st_mtime)
+    return pages.read(path)
 
 
 def parse_objectives(markdown: str) -> list[str]:
-    """The bullets after "In this chapter you will", up to the end of the admonition.
-
-    Continuation lines (indented, or not starting a new bullet) are joined to their bullet.
-    """
-    lines = markdown.splitlines()
-    start = next((i for i, ln in enumerate(lines) if OBJECTIVES_MARK.lower() in ln.lower()), None)
-    if start is None:
-        return []
-    bullets: list[str] = []
-    for ln in lines[start + 1:]:
-        if _FENCE.match(ln) or ln.lstrip().startswith(("```", ":::")):
-            break
-        m = re.match(r"^\s*[-*+]\s+(.*)$", ln)
-        if m:
-            bullets.append(m.group(1).strip())
-        elif ln.strip() and bullets:
-            bullets[-1] += " " + ln.strip()
-        elif not ln.strip() and bullets:
-            continue
-        elif ln.strip().startswith(":"):  # admonition options such as :class:
-            continue
-    return [re.sub(r"[;,.]\s*(and)?$", "", b).strip() for b in bullets]
+    """The bullets of the "In this chapter you will" admonition, wrapped lines joined, without the
+    trailing punctuation that makes them one sentence in the notebook."""
+    return pages.objectives(markdown)
 
 
 def objectives(stem: str) -> list[str]:
     """The chapter's learning objectives, read from its notebook (the one place they are written)."""
-    for cell in notebook(stem).cells:
-        if cell.cell_type == "markdown" and OBJECTIVES_MARK.lower() in cell.source.lower():
-            found = parse_objectives(cell.source)
-            if found:
-                return found
+    for cell in notebook(stem).markdown_cells:
+        found = parse_objectives(cell.source)
+        if found:
+            return found
     raise CourseDataError(f"notebooks/{stem}.ipynb", "learning objectives", None,
                           f"no '{OBJECTIVES_MARK}' admonition with a bullet list")
 
@@ -94,11 +61,10 @@ def objectives(stem: str) -> list[str]:
 def figure_calls(stem: str) -> list[str]:
     """Names of the figure functions the notebook calls, in order, without repeats."""
     names: list[str] = []
-    for cell in notebook(stem).cells:
-        if cell.cell_type == "code":
-            for name in _FIGURE_CALL.findall(cell.source):
-                if name not in names:
-                    names.append(name)
+    for cell in notebook(stem).code_cells:
+        for name in _FIGURE_CALL.findall(cell.source):
+            if name not in names:
+                names.append(name)
     return names
 
 
@@ -124,11 +90,7 @@ def figure(name: str):
 
 def headings(stem: str) -> list[str]:
     """The notebook's section headings (level 2), for slides and handouts."""
-    out = []
-    for cell in notebook(stem).cells:
-        if cell.cell_type == "markdown":
-            out += re.findall(r"^##\s+(.+?)\s*$", cell.source, flags=re.MULTILINE)
-    return out
+    return [h.text for c in notebook(stem).markdown_cells for h in pages.headings(c.source, (2,))]
 
 
 # --------------------------------------------------------------------------------------------
@@ -226,7 +188,7 @@ def _text(value: Any, file: str, item: str | None, fld: str) -> str:
 
 
 def check_citations(text: str, file: str, item: str, fld: str) -> list[str]:
-    keys = [k.strip() for group in _CITE.findall(text) for k in group.split(",")]
+    keys = pages.cite_keys(text)
     known = bib_keys()
     for k in keys:
         _require(k in known, file, item, fld, f"cites {k!r}, which is not in book/references.bib")
