@@ -21,6 +21,7 @@ import pytest
 from browser import PageLog, new_page, serve
 from sciatica_course.course import CHAPTERS
 from sciatica_course.quiz import review
+from sciatica_course.quiz.review import Card
 from sciatica_course.quiz.render import quiz_html, review_html
 from sciatica_course.quiz.schema import load_bank
 
@@ -183,6 +184,45 @@ def test_review_page_shows_what_is_due_as_the_clock_moves(site, chromium):
     plant(page, {})
     page.reload(wait_until="load")
     assert visible_questions(page) == [] and page.inner_text("#scq-review-summary") == "Nothing is due for review today."
+    page.context.close()
+    assert log.clean(), log.report()
+
+
+def test_the_scripts_leitner_rules_match_review_py(site, chromium):
+    """Cards due today in boxes 5, 2 and 3, answered right and very sure, right but not sure, and
+    wrong: the script writes what review.schedule gives (out of the deck, same box, box 1)."""
+    anatomy = load_bank("03-anatomy")
+    today = date.today()
+    cards = {"roots-01": Card(5, iso(0)), "variant-01": Card(2, iso(0)), "root-02": Card(3, iso(0))}
+    answers = {qid: {"answer": "s1" if qid == "root-02" else anatomy.question(qid).answer, "correct": True,
+                     "attempts": 1, "review": c.as_dict()} for qid, c in cards.items()}
+    log = PageLog()
+    page = new_page(chromium, log)
+    page.goto(site + "review.html", wait_until="load")
+    plant(page, {KEY + "03-anatomy": {"bank": anatomy.version, "total": 7, "answers": {
+        **answers, "root-02": {**answers["root-02"], "correct": False}}}})
+    page.reload(wait_until="load")
+    assert visible_questions(page) == ["scq-03-anatomy-roots-01", "scq-03-anatomy-variant-01", "scq-03-anatomy-root-02"]
+    steps = [("roots-01", "L4 to S3", "Very sure (high)", True, "high"),
+             ("variant-01", "16.9", "Not sure (low)", True, "low"),
+             ("root-02", "S1", "Fairly sure (medium)", False, "medium")]
+    for qid, answer, sure, correct, level in steps:
+        form = page.locator(f"#scq-03-anatomy-{qid}")
+        if qid == "variant-01":
+            form.get_by_label("Your answer (%)").fill(answer)
+        else:
+            form.get_by_label(answer, exact=True).check()
+        form.get_by_label(sure).check()
+        form.get_by_role("button", name="Check").click()
+        saved = record(page, "03-anatomy")["answers"][qid]
+        expected = review.schedule(cards[qid], correct, level, today)
+        assert saved.get("review") == (expected.as_dict() if expected else None), qid
+        assert saved["attempts"] == 2 and saved["confidence"] == level
+    assert [review.schedule(cards[q], c, lv, today) for q, _, _, c, lv in steps] == [
+        None, Card(2, iso(3)), Card(1, iso(1))]
+    assert page.inner_text("#scq-review-summary").endswith("Answered: 3 of 3.")
+    assert page.inner_text("#scq-review-calibration").startswith(
+        "How sure you were: " + review.calibrate([(True, "high"), (True, "low"), (False, "medium")]).text)
     page.context.close()
     assert log.clean(), log.report()
 
