@@ -33,6 +33,7 @@ NOTEBOOKS_DIR = REPO_DIR / "notebooks"
 BIB_FILE = BOOK_DIR / "references.bib"
 GLOSSARY_FILE = BOOK_DIR / "glossary.md"
 TEACHER_PAGES_DIR = BOOK_DIR / "teacher" / "chapters"  # generated teacher guide pages (teacher edition only)
+CHAPTER_TEMPLATE = REPO_DIR / "docs" / "chapter-template.ipynb"  # the skeleton a new chapter starts from
 
 # Where the commands write by default (each takes --out or a similar option).
 BUILD_DIR = REPO_DIR / "_build"

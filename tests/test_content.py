@@ -19,12 +19,12 @@ from test_structure import toc_files
 
 from sciatica_course import pages, readability
 from sciatica_course.course import CHAPTERS
-from sciatica_course.data import GLOSSARY_FILE, bib_keys
+from sciatica_course.data import BOOK_DIR, CHAPTER_TEMPLATE, GLOSSARY_FILE, NOTEBOOKS_DIR, bib_keys
 
 ROOT = Path(__file__).resolve().parents[1]
-NB_DIR = ROOT / "notebooks"
+NB_DIR = NOTEBOOKS_DIR
 STEMS = [c.stem for c in CHAPTERS]
-BOOK_PAGES = sorted((ROOT / "book").glob("*.md"))
+BOOK_PAGES = sorted(BOOK_DIR.glob("*.md"))
 
 # Chapters that teach content need real prose; the welcome and review chapters are lighter.
 PROSE_FLOOR = {stem: 900 for stem in STEMS}
@@ -147,7 +147,7 @@ def test_chapter_opens_with_title_and_learning_objectives(stem):
     assert 2 <= len(items) <= 4, f"{stem}: {len(items)} learning objectives (want 2 to 4)"
 
 
-TEMPLATE = ROOT / "docs" / "chapter-template.ipynb"
+TEMPLATE = CHAPTER_TEMPLATE
 
 
 def template_headings() -> list[str]:

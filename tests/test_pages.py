@@ -14,7 +14,8 @@ import yaml
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from sciatica_course import pages
-from sciatica_course.data import CONFIG_FILE, NOTEBOOKS_DIR
+from sciatica_course.course import CHAPTERS
+from sciatica_course.data import CONFIG_FILE, notebook_path
 from sciatica_course.errors import CourseDataError
 
 NESTED = """# Title
@@ -189,7 +190,8 @@ def test_a_bad_notebook_is_one_line_naming_the_file_and_cell(tmp_path):
 
 def test_every_chapter_reads_and_its_label_cells_are_labels():
     """Every chapter parses; a cell the slides skip as a bare label is one the book sees as targets only."""
-    for path in sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb")):
+    for chapter in CHAPTERS:
+        path = notebook_path(chapter.stem)
         page = pages.read(path)
         assert pages.objectives(page.markdown), path.name
         for cell in page.markdown_cells:
