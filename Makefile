@@ -35,11 +35,11 @@ $(LAB_INSTALL): sciatica_course/lab/install.py | $(STAMP)
 
 setup: $(STAMP) $(LAB_INSTALL)
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	@echo "Installing requirements.txt into $(VENV) (log: $(VENV)/pip.log)..."
-	@$(BIN)/python -m pip install -r requirements.txt > $(VENV)/pip.log 2>&1 || { tail -30 $(VENV)/pip.log; exit 1; }
+	@echo "Installing requirements-dev.txt (with requirements.txt) into $(VENV) (log: $(VENV)/pip.log)..."
+	@$(BIN)/python -m pip install -r requirements-dev.txt > $(VENV)/pip.log 2>&1 || { tail -30 $(VENV)/pip.log; exit 1; }
 	touch $(STAMP)
 
 # Debian's Chromium drives the browser tests (Playwright cannot download its own browser here).

@@ -20,6 +20,7 @@ import pybtex.plugin
 from pybtex.database import parse_file
 from pybtex.richtext import Text
 from pybtex.style.formatting.plain import Style as PlainStyle
+from pybtex.style.names import BaseNameStyle, name_part
 from pybtex.style.template import FieldIsMissing, join, node, sentence
 
 from .data import BIB_FILE
@@ -58,6 +59,15 @@ def course_names(children, context, role, sep=", ", sep2=" and ", last_sep=", an
         return Text(join[formatted[:1]].format_data(context), suffix)
     text = join(sep=sep, sep2=sep2, last_sep=last_sep)[formatted].format_data(context)
     return Text(text, suffix) if truncated else text
+
+
+class SurnameStyle(BaseNameStyle):
+    """Surnames only ("van der Windt"), as author-year labels give them. (The same rule as
+    sphinxcontrib-bibtex's ``last`` style, written here because a learner's environment has pybtex
+    but not sphinxcontrib-bibtex.)"""
+
+    def format(self, person, abbr=True):
+        return join[name_part(tie=True)[person.rich_prelast_names], name_part[person.rich_last_names]]
 
 
 class CourseStyle(PlainStyle):
@@ -128,7 +138,7 @@ def _entries(path: Path, mtime: float) -> dict[str, Entry]:
     style = CourseStyle()
     # Labels use surnames only, as the book's author-year citations do.
     surnames = SimpleNamespace(person=SimpleNamespace(
-        style_plugin=pybtex.plugin.find_plugin("pybtex.style.names", "last")(), abbreviate=True))
+        style_plugin=SurnameStyle(), abbreviate=True))
     out = {}
     for formatted in style.format_bibliography(data):
         entry = data.entries[formatted.key]

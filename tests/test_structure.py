@@ -43,7 +43,7 @@ def toc_files() -> list[str]:
 
 
 def test_required_layout():
-    for name in ["book", "notebooks", "_config.yml", "_toc.yml", "tests", "requirements.txt",
+    for name in ["book", "notebooks", "_config.yml", "_toc.yml", "tests", "requirements.txt", "requirements-dev.txt",
                  "pyproject.toml", "Makefile", "README.md", ".ci/run", ".gitignore",
                  "LICENSE", "LICENSE-CONTENT", "CITATION.cff", "book/references.bib"]:
         assert (ROOT / name).exists(), f"missing {name}"
@@ -106,14 +106,54 @@ def test_notebook_code_is_thin(path):
         )
 
 
+PIN = re.compile(r"[A-Za-z0-9_.\-\[\]]+==[A-Za-z0-9_.+\-]+")
+# Tools a learner's environment must not carry (they belong in requirements-dev.txt).
+DEV_ONLY = {"pytest", "nbval", "playwright", "axe-playwright-python", "pre-commit", "coverage",
+            "jupyter-book", "sphinx", "jupyterhub", "pypdf", "kaleido"}
+
+
+def _deps(name: str) -> list[str]:
+    lines = [ln.strip() for ln in (ROOT / name).read_text().splitlines()]
+    return [ln for ln in lines if ln and not ln.startswith("#")]
+
+
+def _name(pin: str) -> str:
+    return re.sub(r"[-_.]+", "-", pin.split("==")[0]).lower()
+
+
 def test_requirements_are_pinned_and_install_the_package():
-    lines = [ln.strip() for ln in (ROOT / "requirements.txt").read_text().splitlines()]
-    deps = [ln for ln in lines if ln and not ln.startswith("#")]
+    """requirements.txt: the learner's environment, pinned, ending with the package; no test or
+    book-building tools. requirements-dev.txt: includes it, adds the tools, pinned, no repeats."""
+    deps = _deps("requirements.txt")
     assert deps[-1] == "-e .", "the last line must install the course package"
     for ln in deps[:-1]:
-        assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[A-Za-z0-9_.+\-]+", ln), f"not pinned exactly: {ln}"
-    jb = [ln for ln in deps if ln.lower().startswith("jupyter-book==")]
+        assert PIN.fullmatch(ln), f"requirements.txt: not pinned exactly: {ln}"
+    runtime = {_name(ln) for ln in deps[:-1]}
+    assert not runtime & DEV_ONLY, f"requirements.txt carries development tools: {runtime & DEV_ONLY}"
+    assert {"jupyterlab", "jupyterlab-myst", "ipywidgets", "plotly", "nbgitpuller"} <= runtime
+    dev = _deps("requirements-dev.txt")
+    assert dev[0] == "-r requirements.txt"
+    for ln in dev[1:]:
+        assert PIN.fullmatch(ln), f"requirements-dev.txt: not pinned exactly: {ln}"
+    assert not runtime & {_name(ln) for ln in dev[1:]}, "a package is pinned in both files"
+    jb = [ln for ln in dev if ln.lower().startswith("jupyter-book==")]
     assert jb and int(jb[0].split("==")[1].split(".")[0]) < 2
+
+
+def test_package_dependencies_are_declared_and_met_by_the_learner_pins():
+    """pyproject.toml declares what the package imports at run time, as ranges, and the exact
+    pins of requirements.txt satisfy every one of them."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    declared = [Requirement(r) for r in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]]
+    assert len(declared) >= 5
+    pins = {_name(ln): ln.split("==")[1] for ln in _deps("requirements.txt")[:-1]}
+    for req in declared:
+        name = _name(req.name)
+        assert name in pins, f"{req.name} is declared but not in requirements.txt"
+        assert req.specifier.contains(pins[name]), f"{req.name}=={pins[name]} does not meet {req.specifier}"
 
 
 def test_ci_runs_make_test():
