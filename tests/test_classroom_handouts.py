@@ -94,8 +94,9 @@ def test_teacher_key_has_every_answer_and_explanation(built, stem):
 
 
 def test_citations_print_as_author_and_year():
-    assert handouts.plain("Most cases {cite:p}`koes2007`.") == "Most cases (Koes et al. 2007)."
-    assert handouts.plain("{cite}`konstantinou2008,day1987`") == "(Konstantinou and Dunn 2008; Day et al. 1987)"
+    """As the book prints them (sciatica_course.bibliography): "et al.", a comma before the year."""
+    assert handouts.plain("Most cases {cite:p}`koes2007`.") == "Most cases (Koes et al., 2007)."
+    assert handouts.plain("{cite}`konstantinou2008,day1987`") == "(Konstantinou and Dunn, 2008; Day et al., 1987)"
     assert handouts.plain("a {term}`Sciatica` b") == "a Sciatica b"
 
 

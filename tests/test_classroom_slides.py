@@ -43,7 +43,7 @@ def test_myst_becomes_plain_markdown_for_slides():
     out = slides.myst_to_markdown(md)
     assert "(fig-a)=" not in out and "{" not in out and ":class:" not in out
     assert "> **In this chapter you will**" in out and "> - one" in out
-    assert "(Koes et al. 2007; Day et al. 1987)" in out and "Sciatica" in out and "the figure" in out
+    assert "(Koes et al., 2007; Day et al., 1987)" in out and "Sciatica" in out and "the figure" in out
     # a question whose answer is a dropdown in the book: the answer waits for a click on the slide
     drop = slides.myst_to_markdown(":::{admonition} What should she do?\n:class: dropdown\nGo now.\n:::")
     assert drop.startswith("> **What should she do?**") and '<div class="fragment">\n\nGo now.\n\n</div>' in drop

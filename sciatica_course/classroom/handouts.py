@@ -15,12 +15,11 @@ import os
 import re
 import shutil
 import warnings
-from functools import lru_cache
 from pathlib import Path
 
-from .. import pages, safety
+from .. import bibliography, pages, safety
 from ..course import CHAPTERS, Chapter, chapter
-from ..data import BIB_FILE, HANDOUTS_OUT_DIR
+from ..data import HANDOUTS_OUT_DIR
 from ..display import esc, html_table
 from . import sources
 
@@ -73,39 +72,14 @@ footer { font-size: 8.5pt; color: #333; margin-top: 8mm; border-top: 1px solid #
 TEXT_ROLES = ("term", "doc", "ref", "numref")
 
 
-@lru_cache(maxsize=1)
-def _bib() -> dict:
-    from pybtex.database import parse_file
-
-    return parse_file(str(BIB_FILE)).entries
-
-
 def cite_label(key: str) -> str:
-    """"Koes et al. 2007" for a bib key (falls back to the key)."""
-    try:
-        e = _bib()[key]
-    except KeyError:
-        return key
-    people = e.persons.get("author") or e.persons.get("editor") or []
-    year = e.fields.get("year", "")
-    if not people:
-        org = e.fields.get("organization") or e.fields.get("publisher") or e.fields.get("institution") or key
-        return f"{org} {year}".strip()
-    last = " ".join(people[0].last_names).replace("{", "").replace("}", "")
-    others = len(people) > 2 or (len(people) == 2 and str(people[1]).strip().lower() == "others")
-    more = " et al." if others else (f" and {' '.join(people[1].last_names)}" if len(people) == 2 else "")
-    return f"{last}{more} {year}".strip()
+    """"Koes et al., 2007": the book's citation label (sciatica_course.bibliography)."""
+    return bibliography.label(key)
 
 
 def reference(key: str) -> str:
-    try:
-        e = _bib()[key]
-    except KeyError:
-        return key
-    title = e.fields.get("title", "").replace("{", "").replace("}", "")
-    venue = e.fields.get("journal") or e.fields.get("booktitle") or e.fields.get("publisher") or e.fields.get("howpublished", "")
-    doi = e.fields.get("doi")
-    return f"{cite_label(key)}. {title}. {venue}." + (f" doi:{doi}" if doi else "")
+    """The full reference, as the book's reference list prints it."""
+    return bibliography.full(key)
 
 
 def plain(text: str, cited: list[str] | None = None) -> str:

@@ -98,7 +98,7 @@ SLIDE_ROLES = ("cite", "cite:p", "cite:t", "term", "doc", "ref", "numref", "down
 
 
 def _cite_text(keys: list[str]) -> str:
-    from .handouts import cite_label  # "Koes et al. 2007", from references.bib
+    from .handouts import cite_label  # "Koes et al., 2007", the book's label
 
     return "(" + "; ".join(cite_label(k) for k in keys) + ")"
 
