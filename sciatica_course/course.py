@@ -1,10 +1,25 @@
-"""The course outline: one place for the list of chapters."""
+"""The course outline: the chapters, read from their one source each.
+
+- Which notebooks are in the book, and in what order: ``_toc.yml`` (the book's own table of contents).
+- A chapter's title: the ``# Title`` that opens its notebook.
+- Its study time and the question it answers: the notebook's metadata, ``"course": {"minutes": 25,
+  "question": "..."}``. A notebook of the book that is a page, not a chapter (no question bank, no
+  objectives), says ``"course": {"page": true}``.
+
+A notebook listed in the TOC without that metadata, or without a title, is a ``CourseDataError``
+naming the notebook and the field.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
+import yaml
+
+from .data import TOC_FILE, notebook_path
 from .display import html_table, markdown_table
+from .errors import CourseDataError
 
 
 @dataclass(frozen=True)
@@ -15,25 +30,65 @@ class Chapter:
     question: str  # the question the chapter answers
 
 
-CHAPTERS: tuple[Chapter, ...] = (
-    Chapter("01-welcome", "Welcome", 15, "Who is this course for, and how do I use it?"),
-    Chapter("02-what-is-sciatica", "What sciatica is", 20, "What is sciatica, and how common is it?"),
-    Chapter("03-anatomy", "Anatomy of the sciatic nerve", 25, "Where does the nerve run, and what does each root supply?"),
-    Chapter("04-causes", "Causes and red flags", 20, "What irritates the nerve, and when is it an emergency?"),
-    Chapter("05-how-massage-might-help", "How massage might help", 25, "Which proposed mechanisms hold up?"),
-    Chapter("06-evidence", "What the studies and guidelines say", 25, "Does massage work, for whom, and how sure are we?"),
-    Chapter("07-types-of-massage", "Types of massage", 20, "What are the main styles, and who should avoid them?"),
-    Chapter("08-self-care", "Self-care at home", 20, "What can I safely try myself, and when should I stop?"),
-    Chapter("09-review", "Review", 20, "Can I put it all together?"),
-    Chapter("10-for-massage-students", "For massage students: screening and referral", 25,
-            "How do I screen a client with back or leg pain, and when do I refer?"),
-    Chapter("11-cases", "Practice cases", 25, "Can I choose safely, step by step, when a client's story unfolds?"),
-)
+def toc_notebooks() -> list[str]:
+    """Stems of the notebooks listed in ``_toc.yml``, in reading order."""
+    toc = yaml.safe_load(TOC_FILE.read_text(encoding="utf-8"))
+    files: list[str] = []
+
+    def walk(entries):
+        for e in entries or []:
+            if "file" in e:
+                files.append(e["file"])
+            walk(e.get("sections"))
+            walk(e.get("chapters"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return [f.split("/", 1)[1] for f in files if f.startswith("notebooks/")]
 
 
-# Notebooks that are pages of the book but not chapters (no question bank, no objectives).
-# review-deck: the questions of every chapter that are due for review (issue 16).
-PAGES: tuple[str, ...] = ("review-deck",)
+def _read(stem: str) -> tuple[Chapter | None, str | None]:
+    """The chapter a TOC notebook describes, or (None, stem) for a page."""
+    path = notebook_path(stem)
+    name = path.name
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CourseDataError(name, None, None, f"cannot be read as a notebook ({exc})") from None
+    meta = nb.get("metadata", {}).get("course")
+    if not isinstance(meta, dict):
+        raise CourseDataError(name, "metadata", "course", 'missing: give {"minutes": ..., "question": ...} '
+                              'for a chapter or {"page": true} for a page')
+    if meta.get("page") is True:
+        return None, stem
+    cells = nb.get("cells", [])
+    first = "".join(cells[0].get("source", "")) if cells else ""
+    title = first.lstrip().splitlines()[0][2:].strip() if first.lstrip().startswith("# ") else ""
+    if not title:
+        raise CourseDataError(name, "cell 1", "title", "the first cell must open with '# Title'")
+    minutes, question = meta.get("minutes"), meta.get("question")
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 5 <= minutes <= 120:
+        raise CourseDataError(name, "metadata", "course.minutes",
+                              f"must be whole minutes from 5 to 120, not {minutes!r}")
+    if not isinstance(question, str) or not question.strip().endswith("?"):
+        raise CourseDataError(name, "metadata", "course.question",
+                              f"must be a question ending in '?', not {question!r}")
+    return Chapter(stem, title, minutes, question.strip()), None
+
+
+def _load() -> tuple[tuple[Chapter, ...], tuple[str, ...]]:
+    chapters, pages = [], []
+    for stem in toc_notebooks():
+        ch, page = _read(stem)
+        chapters += [ch] if ch else []
+        pages += [page] if page else []
+    return tuple(chapters), tuple(pages)
+
+
+CHAPTERS, PAGES = _load()
+# CHAPTERS: the chapters in reading order. PAGES: notebooks of the book that are not chapters
+# (review-deck: the questions of every chapter that are due for review, issue 16).
 
 
 def chapter(stem: str) -> Chapter:
