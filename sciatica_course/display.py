@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import html
 import json
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
-# Set by the book build (sphinx_ext): figures then carry text/html only, which is all the book uses.
-BOOK_BUILD_ENV = "SCIATICA_BOOK_BUILD"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 # plotly.js options for every course figure, in every place it is drawn (the book, the slides and
 # JupyterLab all read them from the figure's own payload). plotly.js 4 shows a "Share chart" button
@@ -115,10 +112,8 @@ class CourseFigure:
         return f"{self.summary}\n\n{markdown_table(self.columns, self.rows)}\n\n{self.caption}"
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = {"text/html": self.to_html(), "text/plain": self.to_text()}
-        if not os.environ.get(BOOK_BUILD_ENV):
-            bundle[PLOTLY_MIME] = self.plotly_json()
-        return bundle
+        # The book renders text/html and skips plotly's own mimetype (_config.yml: suppress_warnings).
+        return {"text/html": self.to_html(), "text/plain": self.to_text(), PLOTLY_MIME: self.plotly_json()}
 
     def show(self):
         """Display the figure (the notebook's one-line call)."""

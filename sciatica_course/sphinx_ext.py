@@ -20,6 +20,7 @@ import tempfile
 from html import escape
 from pathlib import Path
 
+import markupsafe
 from sphinx.errors import ExtensionError
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util import logging
@@ -28,7 +29,6 @@ logger = logging.getLogger(__name__)
 
 from .data import BIB_FILE, PACKAGE_DIR, STATIC_DIR
 from . import bibliography  # noqa: F401  registers the course's citation styles (_config.yml)
-from .display import BOOK_BUILD_ENV
 from .errors import CourseDataError
 
 # "module:function" callables that load and validate every data file; each raises
@@ -223,12 +223,14 @@ def page_description(pagename: str, doctree, title: str, project: str) -> str:
 
 
 def _add_description(app, pagename, templatename, context, doctree) -> None:
-    """``sciatica_description`` for ``templates/layout.html``, unless the page's own front matter
-    already gives one (``html_meta: description``)."""
+    """The page's ``<meta name="description">``, added to the page's meta tags (``metatags``),
+    unless the page's own front matter already gives one (``html_meta: description``)."""
     if 'name="description"' in (context.get("metatags") or ""):
         return
     title = re.sub(r"<[^>]+>", "", context.get("title") or "")
-    context["sciatica_description"] = page_description(pagename, doctree, title, app.config.html_title or app.config.project)
+    text = page_description(pagename, doctree, title, app.config.html_title or app.config.project)
+    tag = f'<meta name="description" content="{markupsafe.escape(text)}" />'
+    context["metatags"] = f"{context.get('metatags') or ''}\n{tag}"
 
 
 def _write_root_redirect(app, exception) -> None:
@@ -254,6 +256,19 @@ def _write_root_redirect(app, exception) -> None:
     )
 
 
+def _resolve_pybtex_plugins() -> None:
+    """Build speed: sphinxcontrib-bibtex asks pybtex for its plugins (name, label and sorting
+    styles, the plain-text backend) once per citation, and each ask of an installed plugin scans
+    every installed package's entry points (about a second of a prose-edit rebuild). Each is
+    looked up once here and registered by name with pybtex's ``register_plugin``, whose runtime
+    plugins are found first; the classes are the ones the entry points name."""
+    import pybtex.plugin as plugin
+
+    for group in ("pybtex.backends", "pybtex.style.labels", "pybtex.style.names", "pybtex.style.sorting"):
+        for name in set(plugin.enumerate_plugin_names(group)):
+            plugin.register_plugin(group, name, plugin.find_plugin(group, name), force=True)
+
+
 PROGRESS_ENV = "SCIATICA_PROGRESS"
 
 
@@ -273,10 +288,7 @@ def isolate_progress() -> Path:
 def setup(app):
     app.add_directive("safety", SafetyDirective)
     isolate_progress()
-    # Kernels started by this build inherit the environment: course figures then leave out plotly's
-    # own mimetype, which the HTML book cannot use (MyST-NB would warn "unknown mime type") and which
-    # would only bloat the executed notebooks. JupyterLab, without this variable, still gets it.
-    os.environ[BOOK_BUILD_ENV] = "1"
+    _resolve_pybtex_plugins()
     app.connect("config-inited", validate_course_data)
     app.connect("builder-inited", _add_static)
     app.connect("builder-inited", _drop_stale_execution_cache, priority=900)  # after MyST-NB's config

@@ -131,3 +131,19 @@ def test_descriptions_are_whole_sentences_within_160_characters():
     cut = _shorten(words)
     assert len(cut) <= DESCRIPTION_MAX and cut.endswith("word\u2026")
     assert _shorten("Where does the nerve run?  And\nwhy?") == "Where does the nerve run? And why?"
+
+
+def test_figures_keep_plotlys_mimetype_and_the_book_shows_their_html_form(built_book):
+    """A figure's output carries plotly's own mimetype (JupyterLab draws it) next to text/html; the
+    book shows the text/html form, and MyST-NB skips the other without a warning (_config.yml:
+    suppress_warnings; test_book_builds_without_warnings checks there is none)."""
+    import json
+
+    from sciatica_course.display import PLOTLY_MIME
+
+    executed = built_book["html"].parent / "jupyter_execute" / "notebooks" / "02-what-is-sciatica.ipynb"
+    outputs = [o for c in json.loads(executed.read_text(encoding="utf-8"))["cells"] for o in c.get("outputs", [])]
+    figures = [o["data"] for o in outputs if 'class="sc-figure"' in "".join(o.get("data", {}).get("text/html", ""))]
+    assert figures and all(PLOTLY_MIME in d for d in figures), [sorted(d) for d in figures]
+    page = (built_book["html"] / "notebooks" / "02-what-is-sciatica.html").read_text(encoding="utf-8")
+    assert page.count('<figure class="sc-figure"') == len(figures)

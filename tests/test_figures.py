@@ -10,7 +10,7 @@ import re
 import pytest
 
 from sciatica_course import evidence, figures
-from sciatica_course.display import BOOK_BUILD_ENV, PLOTLY_MIME, CourseFigure
+from sciatica_course.display import PLOTLY_MIME, CourseFigure
 
 OKABE_ITO = {figures.BLACK, figures.ORANGE, figures.SKY, figures.GREEN, figures.YELLOW, figures.BLUE,
              figures.VERMILLION, figures.PURPLE}
@@ -47,8 +47,7 @@ def test_the_contract_names_exist_and_all_figures_is_complete():
 
 
 @pytest.mark.parametrize("name", CONTRACT)
-def test_figure_carries_everything_a_reader_needs(built, name, monkeypatch):
-    monkeypatch.delenv(BOOK_BUILD_ENV, raising=False)
+def test_figure_carries_everything_a_reader_needs(built, name):
     cf = built[name]
     assert isinstance(cf, CourseFigure) and cf.key == name
     assert cf.fig.layout.title.text
@@ -59,14 +58,6 @@ def test_figure_carries_everything_a_reader_needs(built, name, monkeypatch):
     assert set(bundle) == {PLOTLY_MIME, "text/html", "text/plain"}
     json.dumps(bundle[PLOTLY_MIME])  # plain JSON, nothing Python-only left inside
     assert cf.summary in bundle["text/plain"]
-
-
-def test_book_build_gets_html_and_text_only(built, monkeypatch):
-    """In the book build plotly's mimetype is left out (MyST-NB cannot render it and would warn)."""
-    monkeypatch.setenv(BOOK_BUILD_ENV, "1")
-    bundle = built["cherkin_2011"]._repr_mimebundle_()
-    assert set(bundle) == {"text/html", "text/plain"}
-    assert 'class="sc-plot"' in bundle["text/html"]
 
 
 @pytest.mark.parametrize("name", CONTRACT)

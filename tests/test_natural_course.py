@@ -21,7 +21,7 @@ import pytest
 
 from sciatica_course import evidence, figures
 from sciatica_course import natural_course as nc
-from sciatica_course.display import BOOK_BUILD_ENV, PLOTLY_MIME, CourseFigure
+from sciatica_course.display import PLOTLY_MIME, CourseFigure
 
 ROOT = Path(__file__).resolve().parents[1]
 BASIC_TRACE_TYPES = {"scatter", "bar", "pie"}
@@ -54,8 +54,7 @@ def fmt(x: float) -> str:
 
 # ------------------------------------------------------------------- both figures: house rules
 @pytest.mark.parametrize("name", ["natural_course", "simulation"])
-def test_figure_carries_everything_a_reader_needs(name, monkeypatch):
-    monkeypatch.delenv(BOOK_BUILD_ENV, raising=False)
+def test_figure_carries_everything_a_reader_needs(name):
     cf = getattr(nc, name)()
     assert isinstance(cf, CourseFigure) and cf.fig.layout.title.text
     assert cf.rows and all(len(r) == len(cf.columns) for r in cf.rows)
@@ -64,8 +63,6 @@ def test_figure_carries_everything_a_reader_needs(name, monkeypatch):
     assert set(bundle) == {PLOTLY_MIME, "text/html", "text/plain"}
     json.dumps(bundle[PLOTLY_MIME])
     assert cf.summary in bundle["text/plain"]
-    monkeypatch.setenv(BOOK_BUILD_ENV, "1")
-    assert set(cf._repr_mimebundle_()) == {"text/html", "text/plain"}
 
 
 @pytest.mark.parametrize("name", ["natural_course", "simulation"])
