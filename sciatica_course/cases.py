@@ -306,7 +306,8 @@ def _load(path: Path, stamp: tuple) -> Case:
         lines, keys = _safety_lines(spec, file, label)
         sources = _dedupe(list(spec.cite) + keys)
         if spec.end and not sources:
-            raise CourseDataError(file, label, "cite", "an end needs at least one source (a key of book/references.bib)")
+            raise CourseDataError(file, label, "cite",
+                                  "an end needs at least one source (a key of book/references.bib)")
         choices = []
         for k, c in enumerate(spec.choices, 1):
             item = f"{label} choice {k}"

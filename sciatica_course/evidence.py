@@ -205,7 +205,8 @@ def _check(rec: Record, fail) -> None:
     if v.kind == "percent" and not 0 <= v.value <= 100:
         fail("value.value", f"a percentage must lie between 0 and 100, got {v.value}")
     if rec.plot and not rec.plottable:
-        fail("verification", f"{rec.verification} values cannot be plotted (plot: true needs VERIFIED or primary-checked)")
+        fail("verification",
+             f"{rec.verification} values cannot be plotted (plot: true needs VERIFIED or primary-checked)")
 
 
 def load_file(path: Path) -> list[Record]:
@@ -216,7 +217,8 @@ def load_file(path: Path) -> list[Record]:
         raise CourseDataError(name, None, "records", "must be a non-empty list of records")
     extra = set(raw) - {"study", "records"}
     if extra:
-        raise CourseDataError(name, None, sorted(extra)[0], "is not a known top-level section (use study: and records:)")
+        raise CourseDataError(name, None, sorted(extra)[0],
+                              "is not a known top-level section (use study: and records:)")
     defaults = raw.get("study") or {}
     if not isinstance(defaults, dict):
         raise CourseDataError(name, None, "study", "must be a mapping of shared fields")
@@ -286,7 +288,8 @@ def _load(directory: Path, stamp: tuple) -> Dataset:
     for path in sorted(directory.glob("*.yaml")):
         for rec in load_file(path):
             if rec.uid in records:
-                raise CourseDataError(path.name, f"record {rec.id}", "id", f"'{rec.uid}' is defined in another file too")
+                raise CourseDataError(path.name, f"record {rec.id}", "id",
+                                      f"'{rec.uid}' is defined in another file too")
             records[rec.uid] = rec
     if not records:
         raise CourseDataError(directory.name, None, None, "holds no study records")

@@ -145,7 +145,8 @@ def lbp_burden() -> CourseFigure:
                     " not treated as checked numbers.")
     summary = (f"About {_fmt(values[0])} million people had low back pain in 2020, and about "
                f"{_fmt(values[1])} million are projected for 2050.")
-    rows = [[lab, f"{_fmt(v)} million", "projection" if "2050" in lab else "estimate"] for lab, v in zip(labels, values)]
+    rows = [[lab, f"{_fmt(v)} million", "projection" if "2050" in lab else "estimate"]
+            for lab, v in zip(labels, values)]
     return CourseFigure("lbp_burden", fig, summary, caption, ["Year", "People with low back pain", "Kind"], rows)
 
 
@@ -165,7 +166,8 @@ def sciatica_prevalence() -> CourseFigure:
                       legend=LEGEND_BELOW)
     fig.add_trace(go.Scatter(
         x=[lo, hi], y=["Prevalence"] * 2, mode="lines+markers+text", name="Range of estimates",
-        line={"color": BLUE, "width": 6}, marker={"size": 16, "symbol": ["triangle-right", "triangle-left"], "color": BLUE},
+        line={"color": BLUE, "width": 6},
+        marker={"size": 16, "symbol": ["triangle-right", "triangle-left"], "color": BLUE},
         text=[f"{_fmt(lo)}%", f"{_fmt(hi)}%"], textposition=["bottom center", "bottom center"], cliponaxis=False,
         showlegend=False, **_hover([f"Lowest estimate: {_fmt(lo)}%", f"Highest estimate: {_fmt(hi)}%"]),
     ), row=1, col=1)
@@ -179,7 +181,8 @@ def sciatica_prevalence() -> CourseFigure:
     ), row=2, col=1)
     fig.add_trace(go.Bar(
         y=["Studies"], x=[other], orientation="h", name=f"no clinical assessment ({other})",
-        marker={"color": "white", "pattern": {"shape": "x", "fgcolor": ORANGE}, "line": {"color": "#1a1a1a", "width": 1}},
+        marker={"color": "white", "pattern": {"shape": "x", "fgcolor": ORANGE},
+                "line": {"color": "#1a1a1a", "width": 1}},
         **_hover([f"{other} of {total} studies did not use clinical assessment"]),
     ), row=2, col=1)
     fig.update_layout(barmode="stack")
@@ -260,7 +263,8 @@ def anatomy_explorer() -> CourseFigure:
                              line={"color": BLACK, "width": 4, "dash": "dash"}, text=["", "", "common fibular"],
                              textposition="middle right",
                              **_hover(["", "Common fibular (peroneal) nerve", "Common fibular (peroneal) nerve"])))
-    fig.add_annotation(x=5.9, y=9.5, text="back of thigh", showarrow=False, xanchor="left", xshift=10, font={"color": GREY})
+    fig.add_annotation(x=5.9, y=9.5, text="back of thigh", showarrow=False, xanchor="left", xshift=10,
+                       font={"color": GREY})
     fig.add_annotation(x=_DIVISION[0], y=_DIVISION[1], text="divides (popliteal fossa)", showarrow=False,
                        xanchor="left", xshift=12, font={"color": GREY})
     base_annotations = [a.to_plotly_json() for a in fig.layout.annotations]
@@ -403,7 +407,8 @@ def cortisol_and_neurotransmitters() -> CourseFigure:
     fig.update_yaxes(title_text="Average change after massage (%)", range=[-45, 45], zeroline=True, zerolinewidth=2)
     fig.update_xaxes(title_text="Field et al. 2005: average change (%)")
     fig.add_annotation(_panel(
-        f"<b>Pooled evidence</b><br>{_wrap(moyer.short_cite + f', meta-analysis of {int(moyer_n.value.value)} studies:', 36)}"
+        "<b>Pooled evidence</b><br>"
+        f"{_wrap(moyer.short_cite + f', meta-analysis of {int(moyer_n.value.value)} studies:', 36)}"
         f"<br>{_wrap(moyer.value.text, 36)}", 0.0, 0.27))
     summary = (f"Field and colleagues averaged their own studies and reported cortisol {_fmt(values[0])}%, serotonin "
                f"+{_fmt(values[1])}% and dopamine +{_fmt(values[2])}% after massage, without a pooled comparison "
@@ -448,12 +453,14 @@ def endorphins() -> CourseFigure:
         + _wrap(f"Randomised: massage (n = {day.n['massage']}) vs rest (n = {day.n['rest']}).", 36) + "<br>"
         + _wrap(day.value.text, 36), 0.0, 0.27))
     summary = (f"In 12 volunteers without a control group, mean beta-endorphin rose {_fmt(change.value.value)}% "
-               f"after one massage ({_fmt(ys[0], 1)} to {_fmt(ys[1], 1)} pg per 0.1 ml). A randomised comparison of massage "
-               f"(n = {day.n['massage']}) with rest (n = {day.n['rest']}) found no significant difference.")
+               f"after one massage ({_fmt(ys[0], 1)} to {_fmt(ys[1], 1)} pg per 0.1 ml). "
+               f"A randomised comparison of massage (n = {day.n['massage']}) with rest (n = {day.n['rest']}) "
+               "found no significant difference.")
     caption = _source(before, day) + " The claim that massage releases endorphins rests on small, conflicting studies."
     rows = [[before.short_cite, f"n = {before.n['massage']}, no control group",
              f"{_fmt(ys[0], 1)} \u2192 {_fmt(ys[1], 1)} pg/0.1 ml (+{_fmt(change.value.value)}%)"],
-            [day.short_cite, f"massage n = {day.n['massage']} vs rest n = {day.n['rest']}", "no significant difference"]]
+            [day.short_cite, f"massage n = {day.n['massage']} vs rest n = {day.n['rest']}",
+             "no significant difference"]]
     return CourseFigure("endorphins", fig, summary, caption, ["Study", "Design", "Result"], rows)
 
 
@@ -621,12 +628,14 @@ def majchrzycki_2014() -> CourseFigure:
     rows, buttons, all_recs = [], [], []
     for k, (code, label, axis) in enumerate(_MAJ_OUTCOMES):
         for arm, colour, symbol, dash, dx in _MAJ_ARMS:
-            pre, post = ds.plotted("majchrzycki2014", f"{code}-{arm}-pre"), ds.plotted("majchrzycki2014", f"{code}-{arm}-post")
+            pre = ds.plotted("majchrzycki2014", f"{code}-{arm}-pre")
+            post = ds.plotted("majchrzycki2014", f"{code}-{arm}-post")
             all_recs += [pre, post]
             fig.add_trace(go.Scatter(
                 x=[0 + dx, 1 + dx], y=[pre.value.mean, post.value.mean], mode="lines+markers", name=pre.arm,
                 legendgroup=arm, visible=(k == 0),
-                line={"color": colour, "width": 3, "dash": dash}, marker={"size": 12, "symbol": symbol, "color": colour},
+                line={"color": colour, "width": 3, "dash": dash},
+                marker={"size": 12, "symbol": symbol, "color": colour},
                 error_y={"type": "data", "array": [pre.value.sd, post.value.sd], "color": colour, "thickness": 1.5},
                 **_hover([f"{pre.arm}, {label}, before: {_fmt(pre.value.mean)} \u00b1 {_fmt(pre.value.sd)}",
                           f"{pre.arm}, {label}, after 2 weeks: {_fmt(post.value.mean)} \u00b1 {_fmt(post.value.sd)}"]),
@@ -701,7 +710,8 @@ def cherkin_2011() -> CourseFigure:
                "function (RDQ) and symptom bothersomeness; the average differences were around the size the "
                "authors considered clinically meaningful.")
     caption = (_source(r0) + f" Adjusted mean differences (massage minus usual care) with 95% confidence intervals; "
-               f"n = {r0.n['relaxation']} relaxation, {r0.n['structural']} structural, {r0.n['usual_care']} usual care. "
+               f"n = {r0.n['relaxation']} relaxation, {r0.n['structural']} structural, "
+               f"{r0.n['usual_care']} usual care. "
                "Dashed line: the smallest difference the authors considered clinically meaningful "
                "(2 RDQ points; 1.5 bothersomeness points). Participants were not blinded.")
     return CourseFigure("cherkin_2011", fig, summary, caption,
@@ -745,9 +755,9 @@ def furlan_2015() -> CourseFigure:
     fig.update_xaxes(title_text="SMD in pain (below 0 favours massage)", range=[-2.2, 0.6])
     fig.update_yaxes(autorange="reversed", title_text="Comparison")
     summary = (f"Massage reduced pain more than an inactive control in the one small trial of acute low back pain "
-               f"(SMD {_fmt(recs[0].value.estimate)}), and slightly more than active treatments in sub-acute and chronic "
-               f"pain (SMD {_fmt(recs[1].value.estimate)} short term, {_fmt(recs[2].value.estimate)} long term; "
-               "very low certainty).")
+               f"(SMD {_fmt(recs[0].value.estimate)}), and slightly more than active treatments in sub-acute "
+               f"and chronic pain (SMD {_fmt(recs[1].value.estimate)} short term, "
+               f"{_fmt(recs[2].value.estimate)} long term; very low certainty).")
     caption = (_source(recs[1], recs[0]).replace("Summary of findings table 2, ", "Summary of findings table 2 and ")
                + " Squares: pooled standardised mean differences; lines: 95% confidence intervals. "
                f"{len(left_out)} further pooled results (massage vs inactive controls in sub-acute/chronic pain, and "

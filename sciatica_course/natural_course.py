@@ -29,8 +29,21 @@ from plotly.subplots import make_subplots
 
 from . import evidence
 from .display import CourseFigure
-from .figures import (BLUE, GREEN, GREY, LEGEND_BELOW, ORANGE, SKY, TEMPLATE, VERMILLION, _fmt, _hover, _source,
-                      _wrap, dataset)
+from .figures import (
+    BLUE,
+    GREEN,
+    GREY,
+    LEGEND_BELOW,
+    ORANGE,
+    SKY,
+    TEMPLATE,
+    VERMILLION,
+    _fmt,
+    _hover,
+    _source,
+    _wrap,
+    dataset,
+)
 
 # ------------------------------------------------------------------------------ natural course
 # One row per published result: (key, record id, study label, row label, outcome in plain words).

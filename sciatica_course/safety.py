@@ -221,7 +221,8 @@ def load(red_path: Path = RED_FLAGS_FILE, pre_path: Path = PRECAUTIONS_FILE) -> 
     """The validated safety data (raises CourseDataError naming file, item and field)."""
     for p in (red_path, pre_path):
         if not p.is_file():
-            raise CourseDataError(p.name, None, None, "no such safety data file (expected in sciatica_course/data/safety/)")
+            raise CourseDataError(p.name, None, None,
+                                  "no such safety data file (expected in sciatica_course/data/safety/)")
     stamp = (red_path.stat().st_mtime_ns, pre_path.stat().st_mtime_ns)
     return _load(red_path, pre_path, stamp)
 
@@ -261,7 +262,8 @@ def expand(text: str, where: tuple[str, str | None, str | None] = ("", None, Non
             return s.urgency[f.urgency].action
         except KeyError:
             what = "an urgency level" if kind in ("urgency", "action") else "a red flag id"
-            raise CourseDataError(where[0] or "text", where[1], where[2], f"{m.group(0)}: {ident!r} is not {what}") from None
+            raise CourseDataError(where[0] or "text", where[1], where[2],
+                                  f"{m.group(0)}: {ident!r} is not {what}") from None
 
     return _PLACEHOLDER.sub(sub, text)
 
@@ -503,8 +505,10 @@ def urgency_table() -> SafetyBlock:
     s = load()
     title = "The four levels of urgency used in this course"
     md = ["| Level | What to do |", "|---|---|"] + [f"| **{u.label}** | {u.action} |" for u in s.urgency.values()]
-    html = ['<table class="sc-table"><thead><tr><th scope="col">Level</th><th scope="col">What to do</th></tr></thead><tbody>']
-    html += [f'<tr data-urgency="{esc(k)}"><th scope="row">{esc(u.label)}</th><td>{esc(u.action)}</td></tr>' for k, u in s.urgency.items()]
+    html = ['<table class="sc-table"><thead><tr>'
+            '<th scope="col">Level</th><th scope="col">What to do</th></tr></thead><tbody>']
+    html += [f'<tr data-urgency="{esc(k)}"><th scope="row">{esc(u.label)}</th><td>{esc(u.action)}</td></tr>'
+             for k, u in s.urgency.items()]
     html.append("</tbody></table>")
     text = [f"- {u.label}: {u.action}" for u in s.urgency.values()]
     return _box("urgency", title, "note", "\n".join(md), "".join(html), "\n".join(text))

@@ -42,7 +42,8 @@ def figure_book(tmp_path_factory) -> Path:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells.append(nbformat.v4.new_markdown_cell("# All figures"))
-    nb.cells.append(nbformat.v4.new_code_cell("from sciatica_course import figures", metadata={"tags": ["remove-input"]}))
+    nb.cells.append(nbformat.v4.new_code_cell("from sciatica_course import figures",
+                                              metadata={"tags": ["remove-input"]}))
     for f in figures.ALL_FIGURES:
         nb.cells.append(nbformat.v4.new_markdown_cell(f"## {f.__name__}"))
         nb.cells.append(nbformat.v4.new_code_cell(f"figures.{f.__name__}()", metadata={"tags": ["hide-input"]}))

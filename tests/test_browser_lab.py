@@ -12,8 +12,8 @@ figure drawn, and finds no error output.
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -270,25 +270,35 @@ def test_every_chapter_shows_myst_rendered_in_jupyterlab(lab, chromium):
                       asides: node.querySelectorAll('.jp-MarkdownCell aside').length,
                       cites: [...node.querySelectorAll('.sc-lab-cite')].map(e => [e.dataset.scKey, e.textContent,
                                e.getAttribute('title') || '', e.tabIndex, e.getAttribute('role')]),
-                      docLinks: [...node.querySelectorAll('.jp-MarkdownCell a[data-sc-path]')].map(a => [a.textContent, a.getAttribute('href')]),
-                      deadLinks: [...node.querySelectorAll('.jp-MarkdownCell a[href="#"], .jp-MarkdownCell a[href*="/files/"]')].map(a => a.textContent),
+                      docLinks: [...node.querySelectorAll('.jp-MarkdownCell a[data-sc-path]')]
+                                  .map(a => [a.textContent, a.getAttribute('href')]),
+                      deadLinks: [...node.querySelectorAll(
+                                    '.jp-MarkdownCell a[href="#"], .jp-MarkdownCell a[href*="/files/"]')]
+                                   .map(a => a.textContent),
                       codeBlocks: node.querySelectorAll('.jp-MarkdownCell .myst pre').length,
                     }; }"""
             )
             for i, text in enumerate(info["texts"]):
                 raw = RAW_MYST.search(text)
-                assert not raw, f"{rel} markdown cell {i}: MyST syntax shown raw: ...{text[max(0, raw.start() - 60):raw.end() + 40]}..."
-            n_dropdowns = sum(s.count(":::{dropdown}") + s.count("```{dropdown}") + s.count(":class: dropdown") for s in sources)
-            assert info["dropdowns"] == n_dropdowns, f"{rel}: {info['dropdowns']} dropdowns rendered, {n_dropdowns} in the source"
-            assert info["openDetails"] == 0 and info["visibleAnswers"] == 0, f"{rel}: a dropdown answer is open before the learner asks"
+                assert not raw, (f"{rel} markdown cell {i}: MyST syntax shown raw: "
+                                 f"...{text[max(0, raw.start() - 60):raw.end() + 40]}...")
+            n_dropdowns = sum(s.count(":::{dropdown}") + s.count("```{dropdown}") + s.count(":class: dropdown")
+                              for s in sources)
+            assert info["dropdowns"] == n_dropdowns, (f"{rel}: {info['dropdowns']} dropdowns rendered, "
+                                                      f"{n_dropdowns} in the source")
+            assert info["openDetails"] == 0 and info["visibleAnswers"] == 0, (
+                f"{rel}: a dropdown answer is open before the learner asks")
             assert info["asides"] >= 1, f"{rel}: the objectives box is not rendered as a box"
             assert info["codeBlocks"] == 0, f"{rel}: a markdown cell shows a code block (an unrendered directive?)"
             # Every citation key in the source is a labelled, focusable citation, in source order.
-            assert [c[0] for c in info["cites"]] == keys, f"{rel}: citations rendered {[c[0] for c in info['cites']]} != source {keys}"
+            assert [c[0] for c in info["cites"]] == keys, (
+                f"{rel}: citations rendered {[c[0] for c in info['cites']]} != source {keys}")
             for key, text, title, tabindex, role in info["cites"]:
                 assert labels[key] in text, f"{rel}: citation {key} reads {text!r}, not {labels[key]!r}"
-                assert title == bibliography.full(key) and tabindex == 0 and role == "link", (rel, key, title, tabindex, role)
-            assert len(info["docLinks"]) == docs, f"{rel}: {len(info['docLinks'])} chapter/page links, {docs} {{doc}} roles"
+                assert title == bibliography.full(key) and tabindex == 0 and role == "link", (
+                    rel, key, title, tabindex, role)
+            assert len(info["docLinks"]) == docs, (
+                f"{rel}: {len(info['docLinks'])} chapter/page links, {docs} {{doc}} roles")
             for text, href in info["docLinks"]:
                 assert text not in stems and not text.startswith("../"), f"{rel}: link shows a file name: {text!r}"
                 assert "/files/" not in href, f"{rel}: link {text!r} points at a download: {href}"
@@ -332,7 +342,8 @@ def test_citations_and_chapter_links_work_in_jupyterlab(lab, chromium):
         target = link.get_attribute("data-sc-path")
         link.scroll_into_view_if_needed()
         link.click()
-        page.wait_for_function("(p) => window.jupyterapp.shell.currentWidget.context.path === p", arg=target, timeout=30_000)
+        page.wait_for_function("(p) => window.jupyterapp.shell.currentWidget.context.path === p", arg=target,
+                               timeout=30_000)
     finally:
         page.context.close()
     assert not log.blocked, f"JupyterLab requested other hosts: {log.blocked}"

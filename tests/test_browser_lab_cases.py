@@ -15,7 +15,7 @@ from test_browser_lab import ROOT, lab, open_and_run_all  # noqa: F401  (lab is 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_a_case_walked_by_keyboard_in_jupyterlab(lab, chromium):
+def test_a_case_walked_by_keyboard_in_jupyterlab(lab, chromium):  # noqa: F811  (lab: the fixture imported above)
     c = cases.load_case("blood-thinners")
     nb = ROOT / "notebooks" / "11-cases.ipynb"
     before = nb.read_bytes()

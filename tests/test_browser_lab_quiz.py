@@ -17,7 +17,7 @@ BUTTONS = ["Export results (JSON)", "Export results (CSV)", "Reset this quiz"]
 
 
 @pytest.mark.parametrize("width", [1280, 560])
-def test_quiz_buttons_are_whole_and_the_notice_is_beside_the_score(lab, chromium, width):
+def test_quiz_buttons_are_whole_and_the_notice_is_beside_the_score(lab, chromium, width):  # noqa: F811  (the fixture)
     # A progress file with one damaged chapter record (another chapter's) and one good one.
     (lab["tmp"] / "progress.json").write_text(json.dumps({
         "format": "sciatica-course-progress", "version": 1, "learner": "",
@@ -38,7 +38,8 @@ def test_quiz_buttons_are_whole_and_the_notice_is_beside_the_score(lab, chromium
         for name in BUTTONS:
             b = page.locator(".jp-NotebookPanel button.jupyter-button", has_text=name)
             assert b.count() == 1, name
-            fit = b.evaluate("""b => { const box = b.getBoundingClientRect(), row = b.parentElement.getBoundingClientRect();
+            fit = b.evaluate("""b => { const box = b.getBoundingClientRect(),
+                                            row = b.parentElement.getBoundingClientRect();
                                       return {scroll: b.scrollWidth, client: b.clientWidth, text: b.innerText,
                                               inside: box.left >= row.left - 1 && box.right <= row.right + 1}; }""")
             assert fit["text"].strip() == name and "…" not in fit["text"], fit

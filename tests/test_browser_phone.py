@@ -60,9 +60,11 @@ div => {
     if (/^[xy]\d*tick$/.test(parent)) kind = 'tick label';
     else if (/textpoint/.test(parent) || cls === 'bartext') kind = 'data label';
     // a turned tick label's box is a square around it: it cannot tell whether two turned labels touch
-    const turned = /rotate\((?!0[,)])/.test((t.getAttribute('transform') || '') + (t.parentNode.getAttribute('transform') || ''));
+    const turned = /rotate\((?!0[,)])/.test((t.getAttribute('transform') || '')
+                                            + (t.parentNode.getAttribute('transform') || ''));
     if (kind && t.textContent.trim() && seen(t))
-      texts.push({kind: kind, name: parent || cls, text: t.textContent.trim().slice(0, 60), box: box(t), turned: turned});
+      texts.push({kind: kind, name: parent || cls, text: t.textContent.trim().slice(0, 60), box: box(t),
+                  turned: turned});
   });
   div.querySelectorAll('g.updatemenu-button').forEach(g => {
     if (seen(g)) texts.push({kind: 'menu button', name: 'updatemenu-button',
@@ -134,7 +136,8 @@ def overlap(a: dict, b: dict) -> bool:
 
 def inside(a: dict, outer: dict) -> bool:
     t = TOLERANCE
-    return a["x"] >= outer["x"] - t and a["r"] <= outer["r"] + t and a["y"] >= outer["y"] - t and a["b"] <= outer["b"] + t
+    return (a["x"] >= outer["x"] - t and a["r"] <= outer["r"] + t
+            and a["y"] >= outer["y"] - t and a["b"] <= outer["b"] + t)
 
 
 def fmt(b: dict) -> str:

@@ -67,7 +67,8 @@ def figure_text_problems(page) -> list[str]:
             const key = (fig && fig.dataset.figureKey) || '?';
             const out = [];
             const role = d.getAttribute('role');
-            if (!(role === 'img' || (role === 'group' && d.dataset.drawn === 'yes'))) out.push(key + ': plot role ' + role);
+            if (!(role === 'img' || (role === 'group' && d.dataset.drawn === 'yes')))
+              out.push(key + ': plot role ' + role);
             if (!(d.getAttribute('aria-label') || '').trim()) out.push(key + ': plot has no aria-label');
             if (!fig || !fig.querySelector('details table th')) out.push(key + ': no table in a details');
             if (!fig || !(fig.querySelector('figcaption') || {}).textContent) out.push(key + ': no caption');
@@ -155,7 +156,8 @@ def test_every_figure_has_a_text_alternative_in_the_html(built_book):
         for fig in re.findall(r'<figure class="sc-figure".*?</figure>', text, flags=re.S):
             key = re.search(r'data-figure-key="([^"]*)"', fig)
             where = f"{rel}: {key.group(1) if key else fig[:80]}"
-            assert re.search(r'class="sc-plot" role="img" aria-label="[^"]{20,}"', fig), f"{where}: no labelled role=img"
+            assert re.search(r'class="sc-plot" role="img" aria-label="[^"]{20,}"', fig), (
+                f"{where}: no labelled role=img")
             assert re.search(r"<details[^>]*>.*<table.*<th", fig, flags=re.S), f"{where}: no table in details"
 
 

@@ -283,7 +283,8 @@ def test_the_book_build_validates_the_cases(tmp_path, monkeypatch):
     write(folder, data, "loop.yaml")
     monkeypatch.setattr(cases, "CASES_DIR", folder)
     monkeypatch.setattr(sphinx_ext, "VALIDATORS", ["sciatica_course.cases:load_all"])
-    with pytest.raises(ExtensionError, match=r"course data: loop\.yaml: node e1: precautions: 'no-such-precaution' is not"):
+    with pytest.raises(ExtensionError,
+                       match=r"course data: loop\.yaml: node e1: precautions: 'no-such-precaution' is not"):
         sphinx_ext.validate_course_data(None)
 
 
@@ -296,7 +297,8 @@ def test_book_html_is_deterministic_and_carries_the_whole_case(cid):
     c = cases.load_case(cid)
     html = cases.case_html(c)
     assert html == cases.case_html(cases.load_case(cid))
-    assert html.startswith(f'<section class="sc-case" id="scc-{cid}" data-case="{cid}" aria-labelledby="scc-{cid}-title">')
+    assert html.startswith(
+        f'<section class="sc-case" id="scc-{cid}" data-case="{cid}" aria-labelledby="scc-{cid}-title">')
     assert "<noscript>" in html and f'id="scc-{cid}-title"' in html
     m = re.search(r'<script type="application/json" class="sc-case-data">(.*?)</script>', html, re.S)
     data = json.loads(m.group(1))

@@ -22,7 +22,8 @@ from sciatica_course.classroom import guide, sources
 from sciatica_course.course import CHAPTERS
 
 ROOT = Path(__file__).resolve().parents[1]
-TEXT_SUFFIXES = {".html", ".js", ".json", ".txt", ".ipynb", ".md", ".css", ".xml", ".svg", ".map", ".py", ".yml", ".yaml"}
+TEXT_SUFFIXES = {".html", ".js", ".json", ".txt", ".ipynb", ".md", ".css", ".xml", ".svg", ".map", ".py", ".yml",
+                 ".yaml"}
 _ROLE = re.compile(r"\{[a-z:]+\}`[^`]*`")
 
 

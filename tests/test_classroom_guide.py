@@ -42,7 +42,8 @@ def test_objectives_come_from_the_notebook_text():
 
 
 def test_objectives_parser_joins_wrapped_bullets_and_stops_at_the_fence():
-    md = "# T\n\n```{admonition} In this chapter you will\n- first line\n  continues here;\n- second;\n```\n\n- not this\n"
+    md = ("# T\n\n```{admonition} In this chapter you will\n- first line\n  continues here;\n- second;\n```\n\n"
+          "- not this\n")
     assert sources.parse_objectives(md) == ["first line continues here", "second"]
     md2 = ":::{admonition} In this chapter you will\n:class: tip\n* a,\n* b.\n:::\n"
     assert sources.parse_objectives(md2) == ["a", "b"]

@@ -54,7 +54,8 @@ def test_student_handout_has_every_question_and_no_answers(built, stem):
         assert _plain(e.text)[:80] in text, f"{stem}: question {e.id} missing from the student handout"
         for _, label in e.options:
             assert _plain(label)[:40] in text, f"{stem}: option {label!r} of {e.id} missing"
-        assert _plain(e.explanation)[:60] not in text, f"{stem}: the explanation of {e.id} leaked into the student sheet"
+        assert _plain(e.explanation)[:60] not in text, (
+            f"{stem}: the explanation of {e.id} leaked into the student sheet")
     assert "correct)" not in text
     assert "name:" in text and "date:" in text  # space to write
     for nav in ["skiptomaincontent", "backtotop", "ctrl+k", "launchbinder", "downloadthispage"]:

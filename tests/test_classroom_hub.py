@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import venv
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -89,7 +88,8 @@ def test_requirements_alone_run_every_notebook(tmp_path):
             failures.append(f"{ch.stem}: the kernel printed the local-TCP notice")
     assert not failures, "\n\n".join(failures)
     # the kernel really was the fresh environment's: its python imports the course from the checkout
-    probe = subprocess.run([str(py), "-c", "import sys, sciatica_course; print(sys.prefix); print(sciatica_course.__file__)"],
+    probe = subprocess.run([str(py), "-c",
+                            "import sys, sciatica_course; print(sys.prefix); print(sciatica_course.__file__)"],
                            capture_output=True, text=True, env=clean_env)
     assert str(env_dir) in probe.stdout and str(ROOT) in probe.stdout
     assert sorted(p.name for p in out.glob("*.ipynb")) == sorted(f"{c.stem}.ipynb" for c in CHAPTERS)

@@ -34,7 +34,8 @@ def test_printed_chapter_has_content_and_no_navigation(book_server, chromium, tm
         visible = page.evaluate(f"""() => [...document.querySelectorAll({sel!r})]
             .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden').length""")
         assert visible == 0, f"{sel} is visible in print"
-    width = page.evaluate("document.querySelector('.bd-article').getBoundingClientRect().width / document.documentElement.clientWidth")
+    width = page.evaluate("document.querySelector('.bd-article').getBoundingClientRect().width"
+                          " / document.documentElement.clientWidth")
     assert width > 0.9  # the article takes the page
     pdf = tmp_path / "chapter.pdf"
     page.pdf(path=str(pdf), format="A4")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from test_content import cite_keys, markdown_of, normalise
 
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from test_structure import toc_files
 
 from sciatica_course import pages, readability
 from sciatica_course.course import CHAPTERS
 from sciatica_course.data import BOOK_DIR, CHAPTER_TEMPLATE, GLOSSARY_FILE, NOTEBOOKS_DIR, bib_keys
+from test_structure import toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
 NB_DIR = NOTEBOOKS_DIR
@@ -202,7 +202,8 @@ def test_quiz_cell_calls_its_own_bank_and_is_remove_input(stem):
     assert quiz_cells, f"{stem}: no quiz(...) cell"
     for i, cell in quiz_cells:
         assert QUIZ_CALL.findall(cell.source) == [stem], f"{stem}: cell {i}: quiz call must be quiz({stem!r})"
-        assert "remove-input" in cell.metadata.get("tags", []), f"{stem}: cell {i}: quiz cell must be tagged remove-input"
+        assert "remove-input" in cell.metadata.get("tags", []), (
+            f"{stem}: cell {i}: quiz cell must be tagged remove-input")
     # The quiz sits in the "Check your understanding" section.
     heading_before = None
     for c in nb.cells[: quiz_cells[0][0]]:

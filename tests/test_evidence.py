@@ -162,7 +162,8 @@ BAD = [
     ("unknown citation key", mutate(study={"key": "nobody2099"}),
      "bad.yaml: record r1: key: 'nobody2099' is not in book/references.bib"),
     ("missing locator", mutate(drop_study=("locator",)), "bad.yaml: record r1: locator: is missing"),
-    ("locator without url", mutate(study={"locator": {"where": "abstract"}}), "bad.yaml: record r1: locator.url: is missing"),
+    ("locator without url", mutate(study={"locator": {"where": "abstract"}}),
+     "bad.yaml: record r1: locator.url: is missing"),
     ("partly verified and plotted", mutate(study={"verification": "PARTLY VERIFIED"}),
      "bad.yaml: record r1: verification: PARTLY VERIFIED values cannot be plotted "
      "(plot: true needs VERIFIED or primary-checked)"),
@@ -188,7 +189,8 @@ BAD = [
     ("duplicate id", {**GOOD, "records": GOOD["records"] * 2}, "bad.yaml: record r1: id: is used twice in this file"),
     ("no records", {"study": GOOD["study"], "records": []},
      "bad.yaml: records: must be a non-empty list of records"),
-    ("broken YAML", "study: {key: [\n", "bad.yaml: line 2: is not valid YAML (expected the node content, but found '<stream end>')"),
+    ("broken YAML", "study: {key: [\n",
+     "bad.yaml: line 2: is not valid YAML (expected the node content, but found '<stream end>')"),
 ]
 
 
@@ -204,7 +206,8 @@ def test_bad_record_fails_with_one_line_naming_file_record_and_field(tmp_path, d
 def test_an_id_defined_in_two_files_fails(tmp_path):
     write(tmp_path, GOOD, "a.yaml")
     write(tmp_path, GOOD, "b.yaml")
-    with pytest.raises(CourseDataError, match=r"^b\.yaml: record r1: id: 'cherkin2011/r1' is defined in another file too$"):
+    with pytest.raises(CourseDataError,
+                       match=r"^b\.yaml: record r1: id: 'cherkin2011/r1' is defined in another file too$"):
         evidence.load_all(tmp_path)
 
 
@@ -259,6 +262,7 @@ def test_every_evidence_sheet_reference_resolves_inside_the_repository():
             for sec in re.split(r", | and ", m.group(1)):
                 cited.append((f.relative_to(root).as_posix(), sec))
                 whole = sec.rstrip("abcd")
-                assert sec in sections or whole in sections, f"{f.name} cites evidence sheet section {sec}, not in docs/evidence-sheet.md"
+                assert sec in sections or whole in sections, (
+                    f"{f.name} cites evidence sheet section {sec}, not in docs/evidence-sheet.md")
     assert len(cited) >= 30
     assert "../shared" not in (root / "CONTRIBUTING.md").read_text(encoding="utf-8")

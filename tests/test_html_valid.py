@@ -137,7 +137,8 @@ def test_code_toggle_labels_are_valid_and_look_as_before(built_book, book_server
     details = page.locator("details.hide").first
     label = """(d) => [...d.querySelectorAll('summary > *')].filter(e => e.getClientRects().length)
         .map(e => { const cs = getComputedStyle(e); const r = e.getBoundingClientRect();
-                    return [e.textContent, cs.display, Number(cs.fontWeight), Math.round(r.x), Math.round(r.height)]; })"""
+                    return [e.textContent, cs.display, Number(cs.fontWeight), Math.round(r.x),
+                            Math.round(r.height)]; })"""
     closed = details.evaluate(label)
     assert [c[0] for c in closed] == ["Show code cell source"], closed
     assert closed[0][1] == "list-item" and closed[0][2] >= 600 and closed[0][4] > 10, closed

@@ -238,7 +238,8 @@ def wait_rendered(page, nb_file: Path) -> dict:
     return page.evaluate(
         """() => { const node = window.jupyterapp.shell.currentWidget.node;
                    return {texts: [...node.querySelectorAll('.jp-MarkdownCell .myst')].map(e => e.textContent),
-                           cites: [...node.querySelectorAll('.sc-lab-cite')].map(e => [e.dataset.scKey, e.textContent])}; }""")
+                           cites: [...node.querySelectorAll('.sc-lab-cite')]
+                                    .map(e => [e.dataset.scKey, e.textContent])}; }""")
 
 
 def run_all(page) -> None:
@@ -275,7 +276,8 @@ def edit_line(page, cell_text: str, old: str, new: str) -> None:
     through JupyterLab's notebook model, and save with JupyterLab's Save command."""
     done = page.evaluate(
         """([cellText, old, neu]) => { const nb = window.jupyterapp.shell.currentWidget.content;
-               const cell = nb.widgets.find(c => c.model.type === 'markdown' && c.model.sharedModel.getSource().includes(cellText));
+               const cell = nb.widgets.find(c => c.model.type === 'markdown'
+                                                 && c.model.sharedModel.getSource().includes(cellText));
                if (!cell) return false;
                const src = cell.model.sharedModel.getSource();
                if (!src.includes(old)) return false;
@@ -320,7 +322,8 @@ def test_a_class_follows_the_hub_link_twice_and_the_teacher_collects_results(hub
             shown = wait_rendered(page, clone / CHAPTER)
             for i, text in enumerate(shown["texts"]):
                 raw = RAW_MYST.search(text)
-                assert not raw, f"{user}: markdown cell {i} shows MyST raw: {text[max(0, raw.start() - 40):raw.end() + 40]}"
+                assert not raw, (f"{user}: markdown cell {i} shows MyST raw: "
+                                 f"{text[max(0, raw.start() - 40):raw.end() + 40]}")
             assert shown["cites"] and all("(" in t or "et al." in t or t[:1].isupper() for _, t in shown["cites"])
             koes = [t for k, t in shown["cites"] if k == "koes2007"]
             assert koes and "Koes et al., 2007" in koes[0], shown["cites"]

@@ -152,7 +152,8 @@ def check_moodle(path: Path, sources) -> None:
                 a = x.find("answer")
                 assert float(a.findtext("text")) == e["answer"] and a.get("fraction") == "100", where
                 assert float(a.findtext("tolerance")) == e["tolerance"], where
-                assert [u.findtext("unit_name") for u in x.findall("units/unit")] == ([e["unit"]] if e["unit"] else []), where
+                units = [u.findtext("unit_name") for u in x.findall("units/unit")]
+                assert units == ([e["unit"]] if e["unit"] else []), where
             else:  # matching, ordering
                 assert x.get("type") == "matching", where
                 subs = [(_moodle_text(s), s.findtext("answer/text")) for s in x.findall("subquestion")]
@@ -293,9 +294,11 @@ def check_qti(path: Path, sources) -> None:
                 assert [html.unescape(t) for _, t in choices] == [t for t, _, _ in want], where
                 assert len(scoring) == 1, where
                 cond = scoring[0].find(f"{QTI}conditionvar")
-                right = {v.text for v in cond.iter(f"{QTI}varequal")} - {v.text for v in cond.iter(f"{QTI}not") for v in v}
+                right = ({v.text for v in cond.iter(f"{QTI}varequal")}
+                         - {v.text for v in cond.iter(f"{QTI}not") for v in v})
                 assert [ident in right for ident, _ in choices] == [r for _, r, _ in want], where
-                got_fb = [paragraphs(feedback[f"{ident}_fb"])[0] if f"{ident}_fb" in feedback else "" for ident, _ in choices]
+                got_fb = [paragraphs(feedback[f"{ident}_fb"])[0] if f"{ident}_fb" in feedback else ""
+                          for ident, _ in choices]
                 assert got_fb == [fb for _, _, fb in want], where
             elif e["type"] == "numeric":
                 assert meta["question_type"] == "numerical_question", where
@@ -334,7 +337,8 @@ def test_exports_are_the_same_on_every_run(tmp_path, course_exports):
 # --------------------------------------------------------------------------------------------
 # Special characters
 
-SPECIAL = "Quotes \"double\" and 'single', A & B, 3 < 5 > 2, 25 %, −4 (minus), Müller, señora, Ørsted, 2.5 cm; GIFT ~ = # { } : \\ end"
+SPECIAL = ("Quotes \"double\" and 'single', A & B, 3 < 5 > 2, 25 %, −4 (minus), Müller, señora, Ørsted, 2.5 cm; "
+           "GIFT ~ = # { } : \\ end")
 
 _Q = {"objective": "Keep every character.", "cite": "cherkin2011"}
 SPECIAL_BANK = {"title": "Special characters", "questions": [

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_content import cite_keys, fenced_blocks, markdown_of, normalise, sections
 
 from sciatica_course.classroom import sources
 from sciatica_course.quiz.schema import load_bank
+from test_content import cite_keys, fenced_blocks, markdown_of, normalise, sections
 
 STEM = "05-how-massage-might-help"
 OBSERVABLE = ("explain", "compare", "decide", "judge")

@@ -210,7 +210,8 @@ def test_placeholders_fill_in_the_data_words_and_reject_unknown_ids():
     s = safety.load()
     assert safety.expand("{urgency:same-day}") == s.urgency["same-day"].label
     assert safety.expand("{flag-urgency:ces-saddle}") == s.urgency["emergency"].label
-    with pytest.raises(CourseDataError, match=r"x.yaml: question q1: prompt: \{urgency:later\}: 'later' is not an urgency level"):
+    with pytest.raises(CourseDataError,
+                       match=r"x.yaml: question q1: prompt: \{urgency:later\}: 'later' is not an urgency level"):
         safety.expand("{urgency:later}", ("x.yaml", "question q1", "prompt"))
 
 
@@ -228,7 +229,8 @@ def test_triage_question_answers_follow_the_flags():
     for q in triage:
         got = bank.question(q["id"])
         urg = [s.flag(f).urgency for f in q.get("flags") or []]
-        urg += [next(p for p in s.precautions if p.id == pid).urgency or "self-care" for pid in q.get("precautions") or []]
+        urg += [next(p for p in s.precautions if p.id == pid).urgency or "self-care"
+                for pid in q.get("precautions") or []]
         expected = min(urg, key=safety.URGENCY_IDS.index) if urg else q.get("otherwise", "self-care")
         assert got.answer == expected, q["id"]
         assert [o.id for o in got.options] == list(safety.URGENCY_IDS)  # a scale: never shuffled
@@ -247,7 +249,8 @@ def test_changing_a_flag_level_changes_the_quiz_answer(tmp_path, monkeypatch):
 
 def test_triage_with_an_unknown_flag_names_file_question_and_field():
     with pytest.raises(CourseDataError, match="x.yaml: question t: flags: 'nope' is not a red flag id"):
-        safety.triage_question({"id": "t", "type": "triage", "prompt": "p", "objective": "o", "flags": ["nope"]}, "x.yaml")
+        safety.triage_question({"id": "t", "type": "triage", "prompt": "p", "objective": "o", "flags": ["nope"]},
+                               "x.yaml")
 
 
 def test_chapter_8_quiz_asks_when_to_stop_and_new_weakness_is_same_day():
@@ -307,7 +310,8 @@ _FLAG_WORDS = {
     "ces-saddle": r"saddle|genitals",
     "both-legs-weakness": r"weakness in both legs",
     "fever-unwell": r"\bfever",
-    "weakness-worsening": r"foot (?:that )?(?:is getting weaker|drops)|new or worsening weakness|new weakness in (?:a|one) leg",
+    "weakness-worsening": (r"foot (?:that )?(?:is getting weaker|drops)|new or worsening weakness"
+                           r"|new weakness in (?:a|one) leg"),
     "night-pain": r"pain at night",
 }
 _LEVEL_WORDS = {
@@ -374,7 +378,8 @@ def test_book_pages_show_the_rendered_boxes(built_book):
 
 def test_a_bank_that_uses_safety_data_changes_version_with_it(tmp_path, monkeypatch):
     bank = tmp_path / "10-x.yaml"
-    bank.write_text("questions:\n  - id: t\n    type: triage\n    prompt: p\n    objective: o\n    flags: [night-pain]\n")
+    bank.write_text("questions:\n  - id: t\n    type: triage\n    prompt: p\n    objective: o\n"
+                    "    flags: [night-pain]\n")
     plain = tmp_path / "11-y.yaml"
     plain.write_text("questions: []\n")
     before, before_plain = schema.bank_version(bank), schema.bank_version(plain)

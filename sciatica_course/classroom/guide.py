@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from ..course import CHAPTERS, Chapter
 from .. import safety
+from ..course import CHAPTERS, Chapter
 from ..data import CONFIG_FILE, TEACHER_EDITION_DIR, TEACHER_PAGES_DIR, TOC_FILE
 from . import sources
 
@@ -95,7 +95,8 @@ def chapter_page(ch: Chapter, number: int) -> str:
     ]
     t = 0
     for s in notes.plan:
-        lines.append(f"| {_mmss(t)}-{_mmss(t + s.minutes)} | {s.minutes} | {md_escape_table(s.step)} | {md_escape_table(s.do)} |")
+        lines.append(f"| {_mmss(t)}-{_mmss(t + s.minutes)} | {s.minutes} "
+                     f"| {md_escape_table(s.step)} | {md_escape_table(s.do)} |")
         t += s.minutes
     lines += ["", "## Discussion prompts", ""]
     lines += [f"{i}. {p}" for i, p in enumerate(notes.prompts, 1)]

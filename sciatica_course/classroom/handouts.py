@@ -33,7 +33,8 @@ COURSE = "Sciatica and massage therapy"
 PRINT_CSS = r"""
 @page { size: A4; margin: 16mm 16mm 18mm 16mm; }
 * { box-sizing: border-box; }
-body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 11pt; line-height: 1.4; color: #000; margin: 0; }
+body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 11pt; line-height: 1.4;
+       color: #000; margin: 0; }
 header { border-bottom: 2px solid #000; margin-bottom: 8mm; padding-bottom: 2mm; }
 header .course { font-size: 9pt; text-transform: uppercase; letter-spacing: 0.05em; }
 h1 { font-size: 18pt; margin: 1mm 0; }
@@ -44,7 +45,8 @@ h2 { font-size: 13pt; margin: 7mm 0 2mm; border-bottom: 1px solid #666; break-af
 .question .stem { font-weight: bold; margin: 0 0 2mm; }
 .options { list-style: none; padding-left: 0; margin: 0 0 2mm; }
 .options li { margin: 1mm 0; padding-left: 8mm; text-indent: -8mm; }
-.box { display: inline-block; width: 4mm; height: 4mm; border: 1px solid #000; margin-right: 3mm; vertical-align: -0.5mm; }
+.box { display: inline-block; width: 4mm; height: 4mm; border: 1px solid #000; margin-right: 3mm;
+       vertical-align: -0.5mm; }
 .lines { margin-top: 2mm; }
 .lines div { border-bottom: 1px solid #999; height: 8mm; }
 figure { break-inside: avoid; margin: 0 0 6mm; }
@@ -192,19 +194,22 @@ def student_html(stem: str, with_figures: bool = True) -> str:
         out.append(f'<section class="question"><p class="stem">{n}. {plain(q.text)}</p>')
         if q.options:
             out.append('<ul class="options">' + "".join(
-                f'<li><span class="box" aria-hidden="true"></span>{plain(label)}</li>' for _, label in q.options) + "</ul>")
+                f'<li><span class="box" aria-hidden="true"></span>{plain(label)}</li>'
+                for _, label in q.options) + "</ul>")
         elif q.match_left:
             letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
             out.append("<p>Write the letter of the matching choice in each box.</p>")
             out.append('<ul class="options">' + "".join(
-                f'<li><span class="box" aria-hidden="true"></span>{plain(left)}</li>' for left in q.match_left) + "</ul>")
+                f'<li><span class="box" aria-hidden="true"></span>{plain(left)}</li>'
+                for left in q.match_left) + "</ul>")
             out.append('<ul class="options choices">' + "".join(
                 f"<li>{letters[i]}. {plain(c)}</li>" for i, c in enumerate(q.match_choices)) + "</ul>")
         elif q.order_items:
             out.append("<p>Number the items in the right order (1 = first).</p>")
             out.append('<ul class="options">' + "".join(
                 f'<li><span class="box" aria-hidden="true"></span>{plain(t)}</li>' for t in q.order_items) + "</ul>")
-        out.append('<div class="lines" aria-label="space for your answer">' + "<div></div>" * (2 if q.options else 3) + "</div></section>")
+        out.append('<div class="lines" aria-label="space for your answer">'
+                   + "<div></div>" * (2 if q.options else 3) + "</div></section>")
     # Every handout carries the course's one red-flag box, rendered from the safety data.
     out.append('<h2>Red flags</h2><section class="safety">' + safety.red_flags_html() + "</section>")
     return _page(f"Chapter {number}: {ch.title}", "\n".join(out), ch, "Student handout")
@@ -236,7 +241,8 @@ def key_html(stem: str) -> str:
                 cited.append(k)
         out.append("</section>")
     if cited:
-        out.append('<h2>Sources</h2><ul class="refs">' + "".join(f"<li>{esc(reference(k))}</li>" for k in cited) + "</ul>")
+        out.append('<h2>Sources</h2><ul class="refs">'
+                   + "".join(f"<li>{esc(reference(k))}</li>" for k in cited) + "</ul>")
     out.append("</div>")
     return _page(f"Chapter {number}: {ch.title}: teacher key", "\n".join(out), ch, "Teacher key")
 

@@ -45,7 +45,8 @@ def binder_link(repo_url: str, branch: str = "main", path: str = FIRST_NOTEBOOK,
     if u.netloc != "github.com":
         raise ValueError(f"Binder links are made for GitHub repositories here, not {repo_url}")
     owner_repo = u.path.strip("/").removesuffix(".git")
-    return f"{binder.rstrip('/')}/v2/gh/{owner_repo}/{quote(branch, safe='')}?urlpath={quote('lab/tree/' + path, safe='')}"
+    return (f"{binder.rstrip('/')}/v2/gh/{owner_repo}/{quote(branch, safe='')}"
+            f"?urlpath={quote('lab/tree/' + path, safe='')}")
 
 
 def add_arguments(parser) -> None:
@@ -62,7 +63,8 @@ def run(args) -> int:
     branch = (args.branch or branch).strip()
     scp_like = re.match(r"^[\w.-]+@[\w.-]+:[^/]", repo_url)  # git@host:owner/course.git
     if not repo_url.rstrip("/").split("/")[-1] or not (urlparse(repo_url).netloc or scp_like):
-        print(f"error: --repo {args.repo!r}: not a git address (expected e.g. https://host/owner/course)", file=sys.stderr)
+        print(f"error: --repo {args.repo!r}: not a git address (expected e.g. https://host/owner/course)",
+              file=sys.stderr)
         return 2
     print(f"nbgitpuller: {nbgitpuller_link(args.hub, repo_url, branch, args.path)}")
     if urlparse(repo_url).netloc == "github.com":

@@ -19,9 +19,9 @@ to it: nothing loads from a CDN.
 
 ``--metadata-only`` writes slide metadata into the notebooks instead (for tools that present a
 notebook live from its cell metadata, such as RISE, which the course environment does not ship:
-its current release needs a MathJax extension incompatible with JupyterLab 4.6): a markdown cell that opens with a heading
-starts a new slide, other markdown cells and visible outputs each get a sub-slide, set-up cells are
-skipped. MyST markup (admonitions, ``{cite}``, ``{term}``, labels) becomes plain Markdown.
+its current release needs a MathJax extension incompatible with JupyterLab 4.6): a markdown cell
+that opens with a heading starts a new slide, other markdown cells and visible outputs each get a
+sub-slide, set-up cells are skipped. MyST markup (admonitions, ``{cite}``, ``{term}``, labels) becomes plain Markdown.
 """
 
 from __future__ import annotations
@@ -289,7 +289,8 @@ def _check_slides(stem: str) -> list[Slide]:
             why = ""
         body = (f'<h2>Check</h2><p class="sc-slide-question">{plain(e.text)}</p><ol type="A" class="sc-slide-options">'
                 + "".join(f"<li>{plain(label)}</li>" for _, label in e.options) + "</ol>"
-                + f'<div class="fragment sc-slide-answer"><p><strong>Answer: {letters[right[0]]}.</strong> {why}</p></div>')
+                + '<div class="fragment sc-slide-answer">'
+                + f"<p><strong>Answer: {letters[right[0]]}.</strong> {why}</p></div>")
         out.append(Slide("question", body, f"<p>{plain(e.explanation)}</p>"))
     return out
 
@@ -336,7 +337,8 @@ def deck(stem: str) -> list[Slide]:
                 if heading.level == 1:
                     intro = rest.replace("> **In this chapter you will**", "")
                     slides.append(Slide("title", f"<h1>{_inline(heading.text)}</h1>"
-                                                  f'<p class="sc-slide-lead">{_inline(ch.question)}</p>', _notes(intro)))
+                                                  f'<p class="sc-slide-lead">{_inline(ch.question)}</p>',
+                                        _notes(intro)))
                     try:
                         objectives = sources.objectives(stem)
                     except Exception:  # noqa: BLE001 - a chapter without objectives still gets slides
@@ -387,7 +389,8 @@ def for_projector(html: str, font_size: int = 16, height: int | None = None, dro
 
     html = _PLOT_DATA.sub(adapt, html)
     if height:
-        html = re.sub(r'style="min-height:(\d+)px"', lambda m: f'style="min-height:{min(int(m.group(1)), height)}px"', html)
+        html = re.sub(r'style="min-height:(\d+)px"',
+                      lambda m: f'style="min-height:{min(int(m.group(1)), height)}px"', html)
     return html.replace('<details class="sc-figure-text" open>', '<details class="sc-figure-text">')
 
 

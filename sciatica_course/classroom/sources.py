@@ -123,7 +123,8 @@ def key_entry(e: dict) -> KeyEntry:
                      cites=list(e.get("cites") or []))
     if e["type"] == "matching" and isinstance(e.get("answer"), dict):
         entry.match_left = [str(k) for k in e["answer"]]
-        entry.match_choices = sorted({str(v) for v in e["answer"].values()} | {str(d) for d in e.get("distractors") or []})
+        entry.match_choices = sorted({str(v) for v in e["answer"].values()}
+                                     | {str(d) for d in e.get("distractors") or []})
     if e["type"] == "ordering":
         # a fixed order that is not the answer (unless chance makes it so for two items)
         entry.order_items = sorted(entry.answer, key=lambda t: hashlib.sha256(f"{e['id']}:{t}".encode()).hexdigest())

@@ -34,7 +34,8 @@ def targets(prefix: Path) -> dict[Path, Path]:
     """Where each piece goes under ``prefix`` -> the package file or folder it links to."""
     return {
         prefix / "share/jupyter/labextensions/sciatica-course-lab": HERE / "labextension",
-        prefix / "etc/jupyter/jupyter_server_config.d/sciatica_course.json": HERE / "jupyter-config/sciatica_course.json",
+        prefix / "etc/jupyter/jupyter_server_config.d/sciatica_course.json":
+            HERE / "jupyter-config/sciatica_course.json",
         prefix / "etc/ipython/ipython_kernel_config.py": HERE / "ipython/ipython_kernel_config.py",
     }
 

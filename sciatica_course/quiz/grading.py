@@ -190,7 +190,8 @@ def read_answer(typed: Any, unit: str = "", scale: str | None = None) -> Reading
     if low and low not in _units(unit):
         if _RANGE.match(low):
             return Reading(error=f"'{t}' looks like a range. Type one number{hint}, such as 12.5.")
-        return Reading(error=f"'{t}' could not be read: '{rest}' is not understood here. Type the number{hint}, such as 12.5.")
+        return Reading(error=f"'{t}' could not be read: '{rest}' is not understood here. "
+                             f"Type the number{hint}, such as 12.5.")
     have = SCALES.get(scale or "", 1.0)  # the question's scale; the typed number's scale:
     converted = False
     if typed_scale:

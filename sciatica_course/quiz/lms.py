@@ -159,8 +159,9 @@ def lms_questions(source: str | Path) -> list[LmsQuestion]:
         if q.type in ("single", "multiple"):
             right = [q.answer] if q.type == "single" else list(q.answer)
             share = _share(len(right))
-            choices = [Choice(o.id, o.text, o.id in right, share if o.id in right else (0.0 if q.type == "single" else -100.0),
-                              o.feedback or "") for o in q.options]
+            wrong = 0.0 if q.type == "single" else -100.0
+            choices = [Choice(o.id, o.text, o.id in right, share if o.id in right else wrong, o.feedback or "")
+                       for o in q.options]
             out.append(LmsQuestion(**base, kind=q.type, choices=choices, shuffle=not q.keep_order))
         elif q.type == "truefalse":
             out.append(LmsQuestion(**base, kind="truefalse", answer_bool=q.answer, feedback_true=q.feedback_true or "",
@@ -558,7 +559,8 @@ def export(fmt: str, sources: list[str | Path], out: Path) -> tuple[Path, int, l
 
 def add_arguments(parser) -> None:
     parser.add_argument("--format", required=True, metavar="moodle|gift|qti12",
-                        help="moodle (Moodle XML), gift (Moodle GIFT text) or qti12 (QTI 1.2 zip for Canvas, Blackboard)")
+                        help="moodle (Moodle XML), gift (Moodle GIFT text) "
+                             "or qti12 (QTI 1.2 zip for Canvas, Blackboard)")
     parser.add_argument("--chapters", default=None, help="chapters to export, e.g. 03,06 (default: all)")
     parser.add_argument("--out", type=Path, required=True, help="folder to write the export into")
 

@@ -50,7 +50,7 @@ import math
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
 
@@ -231,7 +231,8 @@ class Numeric(_Question):
             raise _Problem("tolerance", f"{self.tolerance!r} must not be negative")
         first = self.unit.split(" ")[0].lower().rstrip("s") if self.unit else ""
         if first in {"thousand", "million", "billion"}:
-            raise _Problem("unit", f"{self.unit!r} starts with a scale: write 'scale: {first}' and the rest as the unit")
+            raise _Problem("unit",
+                           f"{self.unit!r} starts with a scale: write 'scale: {first}' and the rest as the unit")
         return self
 
     def correct_text(self) -> list[str]:
@@ -411,7 +412,8 @@ def load_bank(stem_or_path: str | Path) -> Bank:
     """Load and validate one bank, by chapter stem (``"03-anatomy"``) or path."""
     path = bank_path(stem_or_path)
     if not path.is_file():
-        raise CourseDataError(path.name, None, None, "no such question bank (expected in sciatica_course/data/questions/)")
+        raise CourseDataError(path.name, None, None,
+                              "no such question bank (expected in sciatica_course/data/questions/)")
     return _load_cached(path.resolve(), path.stat().st_mtime_ns)
 
 
