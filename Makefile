@@ -16,7 +16,7 @@ NODE_TOOLS := bench/node_modules/.installed
 help:
 	@echo "make book   - set up, execute the notebooks, build the HTML book into _build/html"
 	@echo "make test   - set up, run every test (unit, nbval, book build, browser, JupyterHub)"
-	@echo "make check  - set up, run the fast tests only (no book build, browser, notebooks or hub)"
+	@echo "make check  - set up, lint, run the fast tests only (no book build, browser, notebooks or hub)"
 	@echo "make lab    - open JupyterLab on the course"
 	@echo "make serve  - serve the built book on http://127.0.0.1:$(PORT)"
 	@echo "make bench  - page weight, Lighthouse and build-time benchmarks (prints numbers)"
@@ -67,8 +67,12 @@ test: setup chromium java $(NODE_TOOLS)
 	  secs=$$(( $$(date +%s) - start )); echo "make test: $$secs s (exit $$rc)"; \
 	  echo "$$secs $$(date -u +%Y-%m-%dT%H:%MZ) exit=$$rc" > $(VENV)/last-make-test; exit $$rc
 
-# The fast tier: what `make test` runs less the tests marked slow, browser or hub (pyproject.toml).
+# The fast tier: lint (ruff on the package and tests, and through nbQA on the notebooks and the
+# chapter template; configured in pyproject.toml), then what `make test` runs less the tests marked
+# slow, browser or hub (pyproject.toml).
 check: setup
+	$(BIN)/ruff check sciatica_course tests
+	$(BIN)/nbqa ruff notebooks docs
 	$(BIN)/python -m pytest -m "not slow and not browser and not hub" tests
 
 # JupyterLab on this machine only (127.0.0.1). tests/test_browser_lab.py runs this same target,
