@@ -80,16 +80,19 @@ def test_mouse_wrong_then_right_score_survives_reload(book_server, chromium):
     res = json.loads(open(dl.value.path(), encoding="utf-8").read())
     assert (res["format"], res["version"], res["learner"]) == ("sciatica-course-results", 1, "Ana")
     # The first, wrong answer put the question in the review deck (box 1, due tomorrow); the right
-    # answer straight after does not move it (issue 16).
+    # answer straight after does not move it (issue 16). The export keeps that first, wrong answer
+    # beside the last one, for the teacher's class report (issue 13).
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
     assert res["chapters"]["03-anatomy"]["answers"]["roots-01"] == {"answer": "l4-s3", "correct": True, "attempts": 2,
-                                                                    "review": {"box": 1, "due": tomorrow}}
+                                                                    "review": {"box": 1, "due": tomorrow},
+                                                                    "first": {"answer": "l1-l3", "correct": False}}
     assert (res["chapters"]["03-anatomy"]["score"], res["chapters"]["03-anatomy"]["total"]) == (1, 7)
     assert res["banks"]["03-anatomy"] == page.get_attribute("#scq-03-anatomy", "data-bank")
     with page.expect_download() as dl:
         page.get_by_role("button", name="Download results (CSV)").click()
     lines = open(dl.value.path(), encoding="utf-8").read().splitlines()
-    assert lines == ["learner,chapter,question_id,answer,correct,attempts,confidence", "Ana,03-anatomy,roots-01,l4-s3,true,2,"]
+    assert lines == ["learner,chapter,question_id,answer,correct,attempts,confidence,first_answer,first_correct",
+                     "Ana,03-anatomy,roots-01,l4-s3,true,2,,l1-l3,false"]
 
     # Reset clears this chapter.
     page.get_by_role("button", name="Reset this quiz").click()

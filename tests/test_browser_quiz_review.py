@@ -104,7 +104,8 @@ def test_confidence_mark_calibration_and_record(site, chromium):
     rec = record(page, "03-anatomy")
     assert rec["bank"] == bank.version
     assert rec["answers"]["roots-01"] == {"answer": "l1-l3", "correct": False, "attempts": 2, "confidence": "high",
-                                          "review": {"box": 1, "due": iso(1)}}
+                                          "review": {"box": 1, "due": iso(1)},
+                                          "first": {"answer": "l1-l3", "correct": False}}
     assert rec["answers"]["variant-01"]["review"] == {"box": 1, "due": iso(1)}
     # Reloaded: the saved confidence is shown with the saved answer, the summary is back.
     page.reload(wait_until="load")
@@ -165,8 +166,10 @@ def test_review_page_shows_what_is_due_as_the_clock_moves(site, chromium):
     assert page.locator("#scq-review-calibration").inner_text().startswith(
         "How sure you were: When you were very sure, you were right the one time.")
     saved = record(page, "03-anatomy")["answers"]
+    # The planted record, from before the first answer was kept, was checked once: its answer was
+    # the first one, and the review check keeps it as such.
     assert saved["roots-01"] == {"answer": "l4-s3", "correct": True, "attempts": 2, "confidence": "high",
-                                 "review": {"box": 2, "due": iso(4)}}
+                                 "review": {"box": 2, "due": iso(4)}, "first": {"answer": "l1-l3", "correct": False}}
     assert saved["variant-01"] == records[KEY + "03-anatomy"]["answers"]["variant-01"]  # the rest kept
     page.context.close()
 
@@ -296,10 +299,11 @@ def test_in_the_book_wrong_and_very_sure_comes_back_in_the_review_deck(book_serv
         page.get_by_role("button", name="Download results (JSON)").click()
     res = json.loads(open(dl.value.path(), encoding="utf-8").read())
     assert res["chapters"]["03-anatomy"]["answers"]["roots-01"] == {
-        "answer": "l1-l3", "correct": False, "attempts": 1, "confidence": "high", "review": {"box": 1, "due": iso(1)}}
+        "answer": "l1-l3", "correct": False, "attempts": 1, "confidence": "high", "review": {"box": 1, "due": iso(1)},
+        "first": {"answer": "l1-l3", "correct": False}}
     with page.expect_download() as dl:
         page.get_by_role("button", name="Download results (CSV)").click()
-    assert open(dl.value.path(), encoding="utf-8").read().splitlines()[1].endswith(",l1-l3,false,1,high")
+    assert open(dl.value.path(), encoding="utf-8").read().splitlines()[1].endswith(",l1-l3,false,1,high,l1-l3,false")
 
     # The Review page today: nothing due yet, the date of the next review.
     page.goto(book_server + "notebooks/review-deck.html", wait_until="networkidle")
@@ -325,6 +329,8 @@ def test_in_the_book_wrong_and_very_sure_comes_back_in_the_review_deck(book_serv
     assert "Certainty-based mark: 2 (fairly sure and right)." in form.locator(".sc-q-feedback").inner_text()
     assert summary.inner_text().endswith("Answered: 1 of 1.")
     assert record(page, "03-anatomy")["answers"]["roots-01"]["review"] == {"box": 2, "due": iso(4)}
+    # Answering on the Review page never changes the first answer the chapter's quiz kept.
+    assert record(page, "03-anatomy")["answers"]["roots-01"]["first"] == {"answer": "l1-l3", "correct": False}
     page.reload(wait_until="networkidle")
     assert summary.inner_text() == f"Nothing is due for review today. Your next review is on {iso(4)}."
     context.close()

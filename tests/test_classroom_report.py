@@ -21,8 +21,10 @@ Ana 2/3 + 1/2 = 3/5 = 60.0; Ben 1/3 + 2/2 = 3/5 = 60.0; Cleo 2/2 = 100.0; Dana 2
 Eve 1/2 = 50.0.
 Wrong answers most often chosen: q2 "L4" twice; then once each: q1 A, q3 A, c1 A, c2 A.
 
-First check (attempts in the exports; "ok1" = right after one check, "x1" = wrong after one check,
-so the answer kept is the first one, "2"/"3" = more checks, first answer not kept):
+First check: the fixtures are exports made before the quizzes kept the first answer (no "first"
+field), so only attempts tell ("ok1" = right after one check, "x1" = wrong after one check, so the
+answer kept is the first one, "2"/"3" = more checks, first answer not kept). Current exports carry
+the first answer: test_first_answers_recorded_by_the_quizzes.
 
   question   Ana      Ben      Dana     Cleo     Eve      right first  first wrong known  not kept
   03 q1      ok1      A x1     ok1      -        -        2/3 = 66.7   A: 1               0
@@ -102,8 +104,8 @@ def test_score_per_learner(report):
 def test_hardest_questions_and_wrong_options(report):
     assert [(q.chapter, q.qid) for q in report.hardest()] == [
         ("03-anatomy", "q2"), ("03-anatomy", "q3"), ("04-causes", "c2"), ("03-anatomy", "q1"), ("04-causes", "c1")]
-    assert [(q.qid, a, n) for q, a, n in report.wrong_answers()] == [
-        ("q2", '"L4"', 2), ("q1", '"A"', 1), ("q3", '"A"', 1), ("c1", '"A"', 1), ("c2", '"A"', 1)]
+    assert [(q.qid, a, n, first) for q, a, n, first in report.wrong_answers()] == [
+        ("q2", '"L4"', 2, 1), ("q1", '"A"', 1, 1), ("q3", '"A"', 1, 1), ("c1", '"A"', 1, 1), ("c2", '"A"', 1, 1)]
     q2 = by_id(report)[("03-anatomy", "q2")]
     assert report.label(q2, '"L4"') == "L4 (the fourth lumbar root)"
 
@@ -120,7 +122,81 @@ def test_first_check_beside_final_correctness(report):
     }
     q2 = by_id(report)[("03-anatomy", "q2")]
     assert report.first_wrong_text(q2) == (
-        "L4 (the fourth lumbar root) (1 of 3); first answer not kept for 2 who checked more than once")
+        "L4 (the fourth lumbar root) (1 of 3); first answer not kept for 2")
+
+
+def export(learner: str, answers: dict, stem: str = "03-anatomy", version: str = "aaaaaaaaaaaa") -> dict:
+    return {"format": rp.FORMAT, "version": 1, "learner": learner, "exported": "2026-11-20T10:00:00Z",
+            "banks": {stem: version},
+            "chapters": {stem: {"score": sum(a["correct"] for a in answers.values()), "total": 3, "answers": answers}}}
+
+
+def test_first_answers_recorded_by_the_quizzes(tmp_path):
+    """Current exports keep the first checked answer: a learner who corrected a first wrong answer
+    counts towards the most common first wrong answer and under right in the end; only older exports
+    of a question checked more than once give "first answer not kept".
+
+      q2    first  now  checks  file
+      Fay   L4     L5   2       JSON (corrected)
+      Gus   L4     L4   3       CSV with first_answer, first_correct
+      Hal   L5     L5   1       JSON
+      Ida   ?      L5   2       JSON from before the field (first not kept)
+      Jo    L4     L4   1       JSON from before the field, one check (the answer kept is the first)
+    q1: Fay first A, now B (no one ends on A: a wrong answer given only at the first check).
+    """
+    first = lambda a, ok: {"answer": a, "correct": ok}  # noqa: E731
+    files = {
+        "fay.json": export("Fay", {
+            "q1": {"answer": "B", "correct": True, "attempts": 2, "first": first("A", False)},
+            "q2": {"answer": "L5", "correct": True, "attempts": 2, "first": first("L4", False)}}),
+        "hal.json": export("Hal", {"q2": {"answer": "L5", "correct": True, "attempts": 1, "first": first("L5", True)}}),
+        "ida.json": export("Ida", {"q2": {"answer": "L5", "correct": True, "attempts": 2}}),
+        "jo.json": export("Jo", {"q2": {"answer": "L4", "correct": False, "attempts": 1}}),
+    }
+    for name, doc in files.items():
+        (tmp_path / name).write_text(json.dumps(doc))
+    (tmp_path / "gus.csv").write_text("learner,chapter,question_id,answer,correct,attempts,confidence,first_answer,"
+                                      "first_correct\nGus,03-anatomy,q2,L4,false,3,high,L4,false\n")
+    r = rp.build_report(sorted(tmp_path.iterdir()), banks())
+    assert [p.field for p in r.problems] == ["banks"]  # only the CSV note
+    q1, q2 = by_id(r)[("03-anatomy", "q1")], by_id(r)[("03-anatomy", "q2")]
+    assert (q2.answered, q2.first_correct, dict(q2.first_wrong), q2.first_unknown, q2.correct, q2.corrected) == (
+        5, 1, {'"L4"': 3}, 1, 3, 1)
+    assert r.first_wrong_text(q2) == (
+        "L4 (the fourth lumbar root) (3 of 5); first answer not kept for 1")
+    assert (q1.answered, q1.first_correct, dict(q1.first_wrong), q1.correct, q1.corrected, dict(q1.wrong)) == (
+        1, 0, {'"A"': 1}, 1, 1, {})
+    assert r.first_wrong_text(q1) == "A (1 of 1)"  # Fay corrected it, and it is still her first wrong answer
+    paths = rp.write_report(r, tmp_path / "out")
+    rows = {row["question_id"]: row for row in csv.DictReader(paths["questions"].open(encoding="utf-8"))}
+    assert (rows["q2"]["right_first_check"], rows["q2"]["most_common_first_wrong_answer"],
+            rows["q2"]["times_chosen_first"], rows["q2"]["first_answer_not_kept"], rows["q2"]["correct"],
+            rows["q2"]["wrong_first_right_in_the_end"]) == ("1", "L4 (the fourth lumbar root)", "3", "1", "3", "1")
+    assert (rows["q1"]["most_common_first_wrong_answer"], rows["q1"]["most_common_wrong_answer"]) == ("A", "")
+    wrong = [(row["question_id"], row["answer"], row["times_chosen"], row["times_chosen_first"])
+             for row in csv.DictReader(paths["wrong_answers"].open(encoding="utf-8"))]
+    assert wrong == [("q2", "L4 (the fourth lumbar root)", "2", "3"), ("q1", "A", "0", "1")]
+    html = paths["html"].read_text()
+    assert "Wrong at first, right in the end" in html and "first_answer_not_kept" in html
+    assert "whether they corrected it later or not" in html
+
+
+@pytest.mark.parametrize("damaged", ["L4", {"answer": "L4"}, {"answer": "L4", "correct": "no"}, 7])
+def test_a_damaged_first_answer_is_named_and_the_rest_of_the_answer_used(tmp_path, damaged):
+    (tmp_path / "kim.json").write_text(json.dumps(export("Kim", {
+        "q2": {"answer": "L5", "correct": True, "attempts": 2, "first": damaged},
+        "q1": {"answer": "B", "correct": True, "attempts": 1, "first": {"answer": "B", "correct": True}}})))
+    (tmp_path / "lu.csv").write_text("learner,chapter,question_id,answer,correct,attempts,confidence,first_answer,"
+                                     "first_correct\nLu,03-anatomy,q2,L5,true,1,,L4,maybe\n")
+    r = rp.build_report([tmp_path / "kim.json", tmp_path / "lu.csv"], banks())
+    problems = [(Path(p.file).name, p.item, p.field) for p in r.problems]
+    assert ("kim.json", "chapter 03-anatomy: question q2", "first") in problems
+    assert ("lu.csv", "line 2", "first_correct") in problems
+    q1, q2 = by_id(r)[("03-anatomy", "q1")], by_id(r)[("03-anatomy", "q2")]
+    # Both learners still count, right in the end; their first answer to q2 is not known.
+    assert (q2.answered, q2.correct, q2.first_correct, q2.first_unknown, dict(q2.first_wrong)) == (2, 2, 0, 2, {})
+    assert (q1.answered, q1.first_correct) == (1, 1)
+    assert [(s.learner, s.score) for s in r.learners] == [("Kim", 2), ("Lu", 1)]
 
 
 def test_every_bad_file_is_reported_by_name_and_the_rest_kept(report):

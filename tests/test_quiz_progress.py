@@ -40,8 +40,9 @@ def test_record_and_read_back_in_a_new_process(path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert json.loads(out) == [
-        {"roots-01": {"answer": "l4-s3", "correct": True, "attempts": 2}},
-        {"cause-02": {"answer": 90.0, "correct": True, "attempts": 1}},
+        {"roots-01": {"answer": "l4-s3", "correct": True, "attempts": 2,
+                      "first": {"answer": "l4-s3", "correct": True}}},
+        {"cause-02": {"answer": 90.0, "correct": True, "attempts": 1, "first": {"answer": 90.0, "correct": True}}},
     ]
 
 
@@ -166,8 +167,9 @@ def test_export_json_format(path):
     # A wrong answer carries its card in the review deck (box 1, due the next day).
     tomorrow = (review.today() + timedelta(days=1)).isoformat()
     assert ch["answers"]["variant-01"] == {"answer": 15.0, "correct": False, "attempts": 3,
-                                           "review": {"box": 1, "due": tomorrow}}
-    assert set(ch["answers"]["roots-01"]) == {"answer", "correct", "attempts"}
+                                           "review": {"box": 1, "due": tomorrow},
+                                           "first": {"answer": 15.0, "correct": False}}
+    assert set(ch["answers"]["roots-01"]) == {"answer", "correct", "attempts", "first"}
 
 
 def test_export_learner_override_and_anonymous(path):
@@ -186,10 +188,11 @@ def test_export_csv_columns_and_values(path):
     s.record("03-anatomy", "v", "odd-01", "1", False, 1, "high")
     text = s.write_csv(path.parent / "x.csv", learner="Dana, B.").read_text()
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == CSV_HEADER == ["learner", "chapter", "question_id", "answer", "correct", "attempts", "confidence"]
+    assert rows[0] == CSV_HEADER == ["learner", "chapter", "question_id", "answer", "correct", "attempts", "confidence",
+                                     "first_answer", "first_correct"]
     by_q = {r[2]: r for r in rows[1:]}
-    assert by_q["roots-01"] == ["Dana, B.", "03-anatomy", "roots-01", "l4-s3", "true", "1", ""]
-    assert by_q["path-01"][3:] == ['["roots", "foramen"]', "false", "2", ""]
+    assert by_q["roots-01"] == ["Dana, B.", "03-anatomy", "roots-01", "l4-s3", "true", "1", "", "l4-s3", "true"]
+    assert by_q["path-01"][3:] == ['["roots", "foramen"]', "false", "2", "", '["roots", "foramen"]', "false"]
     assert by_q["odd-01"][6] == "high"
     assert by_q["size-01"][3] == "true"
     assert json.loads(by_q["odd-01"][3]) == "1"  # text that looks like JSON stays text
@@ -223,3 +226,82 @@ def test_class_report_reads_the_quiz_export(path, tmp_path):
     stats = {(q.chapter, q.qid): q for q in rep.questions}
     assert (stats[("03-anatomy", "roots-01")].answered, stats[("03-anatomy", "roots-01")].correct) == (2, 2)
     assert (stats[("03-anatomy", "root-02")].answered, stats[("03-anatomy", "root-02")].correct) == (2, 0)
+
+
+# ----------------------------------------------------------------------------- the first checked answer
+
+
+def test_first_answer_is_kept_through_later_checks_and_in_the_export(path, tmp_path):
+    """Wrong, then right twice: the record keeps the first, wrong answer; JSON and CSV carry it."""
+    s = ProgressStore(path)
+    bank = load_bank("03-anatomy")
+    s.record("03-anatomy", bank.version, "roots-01", "l1-l3", False, 1, "high")
+    s.record("03-anatomy", bank.version, "roots-01", "l4-s3", True, 2)
+    s.record("03-anatomy", bank.version, "roots-01", "l4-s3", True, 3, "medium")
+    s.record("03-anatomy", bank.version, "variant-01", 16.9, True, 1)
+    saved = ProgressStore(path).chapter("03-anatomy", bank.version)
+    assert saved["roots-01"]["first"] == {"answer": "l1-l3", "correct": False}
+    assert (saved["roots-01"]["answer"], saved["roots-01"]["attempts"]) == ("l4-s3", 3)
+    assert saved["variant-01"]["first"] == {"answer": 16.9, "correct": True}
+    res = json.loads(s.write_json(tmp_path / "ana.json", learner="Ana").read_text())
+    assert res["chapters"]["03-anatomy"]["answers"]["roots-01"]["first"] == {"answer": "l1-l3", "correct": False}
+    rows = {r["question_id"]: r for r in csv.DictReader(io.StringIO(results_csv(res)))}
+    assert (rows["roots-01"]["answer"], rows["roots-01"]["first_answer"], rows["roots-01"]["first_correct"]) == (
+        "l4-s3", "l1-l3", "false")
+    # A matching answer (a mapping) as the first answer: a JSON cell that reads back.
+    s.record("03-anatomy", bank.version, "reflex-01", {"L4": "Ankle reflex (calf muscles)"}, False, 1)
+    rows = list(csv.DictReader(io.StringIO(results_csv(s.export_results()))))
+    first = next(r for r in rows if r["question_id"] == "reflex-01")["first_answer"]
+    assert json.loads(first) == {"L4": "Ankle reflex (calf muscles)"}
+
+
+def test_reset_forgets_the_first_answer_with_the_chapter(path):
+    s = ProgressStore(path)
+    s.record("04-causes", "v", "c1", "a", False, 1)
+    s.reset("04-causes")
+    s.record("04-causes", "v", "c1", "b", True, 1)
+    assert s.chapter("04-causes")["c1"]["first"] == {"answer": "b", "correct": True}
+
+
+def old_doc(answers: dict) -> dict:
+    return {"format": "sciatica-course-progress", "version": 1, "learner": "Ana",
+            "chapters": {"04-causes": {"bank": "w", "answers": answers}}}
+
+
+def test_old_records_without_the_first_answer_still_load(path):
+    """Written before the field existed: they read without a notice; the first answer is unknown,
+    except for an answer checked once (it was the first) once it is checked again."""
+    answers = {"c1": {"answer": "B", "correct": True, "attempts": 3},
+               "c2": {"answer": "A", "correct": False, "attempts": 1}}
+    path.write_text(json.dumps(old_doc(answers)))
+    s = ProgressStore(path)
+    assert s.chapter("04-causes", "w") == answers and s.notices == []
+    assert not list(path.parent.glob("progress.json.corrupt-*"))
+    s.record("04-causes", "w", "c1", "B", True, 4)
+    s.record("04-causes", "w", "c2", "B", True, 2)
+    saved = s.chapter("04-causes", "w")
+    assert "first" not in saved["c1"]  # three checks before: the first is not known, never guessed
+    assert saved["c2"]["first"] == {"answer": "A", "correct": False}  # its one check was the first
+    rows = list(csv.reader(io.StringIO(results_csv(s.export_results()))))
+    assert rows[1][-2:] == ["", ""] and rows[2][-2:] == ["A", "false"]
+
+
+@pytest.mark.parametrize("damaged", [
+    "l1-l3", {"answer": "A"}, {"answer": "A", "correct": "no"}, {"answer": "A", "correct": False, "extra": 1}, [],
+])
+def test_a_damaged_first_answer_is_set_aside_and_the_answer_kept(path, damaged):
+    answers = {"c1": {"answer": "B", "correct": True, "attempts": 2, "first": damaged},
+               "c2": {"answer": "A", "correct": False, "attempts": 1, "first": {"answer": "A", "correct": False}}}
+    doc = old_doc(answers)
+    path.write_text(json.dumps(doc))
+    s = ProgressStore(path)
+    saved = s.chapter("04-causes", "w")
+    # Only the damaged field is dropped: the answer, its score and the other answers are kept.
+    assert saved == {"c1": {"answer": "B", "correct": True, "attempts": 2}, "c2": answers["c2"]}
+    assert len(s.notices) == 1 and "first answer" in s.notices[0] and "04-causes: c1" in s.notices[0]
+    aside = list(path.parent.glob("progress.json.corrupt-*"))
+    assert len(aside) == 1 and json.loads(aside[0].read_text()) == doc  # the whole file, copied first
+    assert ProgressStore(path).chapter("04-causes", "w") == saved  # cleaned once, not at every read
+    assert len(list(path.parent.glob("progress.json.corrupt-*"))) == 1
+    s.record("04-causes", "w", "c1", "B", True, 3)
+    assert "first" not in s.chapter("04-causes", "w")["c1"]  # unknown from now on, never made up

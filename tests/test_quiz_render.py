@@ -164,12 +164,20 @@ def test_widget_wrong_then_right_with_score_and_saved_progress(store):
     # The wrong answer put the question in the review deck (box 1, due tomorrow); the right answer
     # straight after, before it was due, does not move it.
     tomorrow = (review.today() + timedelta(days=1)).isoformat()
-    assert saved["roots-01"] == {"answer": "l4-s3", "correct": True, "attempts": 2, "review": {"box": 1, "due": tomorrow}}
+    # The first checked answer is kept for the teacher's report: wrong, then corrected.
+    assert saved["roots-01"] == {"answer": "l4-s3", "correct": True, "attempts": 2,
+                                 "review": {"box": 1, "due": tomorrow}, "first": {"answer": "l1-l3", "correct": False}}
     # A new kernel: a new widget reads the same file and shows the same score and answer.
     w2 = quiz("03-anatomy").quiz_widget
     assert "Score: 1 of 7 correct" in w2.score.value
     qw2 = next(x for x in w2.questions if x.q.id == "roots-01")
     assert qw2.control.value == "l4-s3" and "saved answer" in qw2.feedback.value and qw2.attempts == 2
+    # A check in the new kernel (Try again, then right again) keeps the first wrong answer.
+    qw2.on_retry()
+    qw2.control.value = "l4-s3"
+    assert qw2.on_check().status == "correct"
+    again = ProgressStore(store.path).chapter("03-anatomy", load_bank("03-anatomy").version)["roots-01"]
+    assert (again["attempts"], again["first"]) == (3, {"answer": "l1-l3", "correct": False})
 
 
 def test_widget_numeric_not_a_number_is_not_an_attempt(store):
@@ -224,9 +232,16 @@ def test_widget_reset_and_export(store, tmp_path):
     assert res["learner"] == "Ana" and res["chapters"]["04-causes"]["score"] == 1
     assert "Download" in w.status.value and "data:application/json;base64," in w.status.value
     csv_path = w.export("csv", folder=tmp_path / "out")
-    assert csv_path.read_text().splitlines()[0] == "learner,chapter,question_id,answer,correct,attempts,confidence"
+    assert csv_path.read_text().splitlines()[0] == ("learner,chapter,question_id,answer,correct,attempts,confidence,"
+                                                    "first_answer,first_correct")
     w.reset()
     assert "Score: 0 of" in w.score.value and ProgressStore(store.path).chapter("04-causes") == {}
+    # After a reset of the chapter, the next check is a new first answer (the reset forgets it).
+    wrong = next(o.id for o in qw.q.options if o.id != qw.q.answer)
+    qw.control.value = wrong
+    qw.on_check()
+    saved = ProgressStore(store.path).chapter("04-causes")[qw.q.id]
+    assert (saved["attempts"], saved["first"]) == (1, {"answer": wrong, "correct": False})
 
 
 def test_widget_with_a_corrupt_progress_file_reports_and_works(store):

@@ -160,9 +160,10 @@ def test_export_round_trip_with_review_state_and_the_class_report(store, tmp_pat
     res = json.loads(store.write_json(tmp_path / "ana.json").read_text())
     answers = res["chapters"]["03-anatomy"]["answers"]
     assert answers["roots-01"] == {"answer": "l1-l3", "correct": False, "attempts": 1, "confidence": "high",
-                                   "review": {"box": 1, "due": day(1)}}
+                                   "review": {"box": 1, "due": day(1)}, "first": {"answer": "l1-l3", "correct": False}}
     assert answers["root-02"]["confidence"] == "low" and answers["root-02"]["review"] == {"box": 1, "due": day(1)}
-    assert answers["variant-01"] == {"answer": 16.9, "correct": True, "attempts": 1}
+    assert answers["variant-01"] == {"answer": 16.9, "correct": True, "attempts": 1,
+                                     "first": {"answer": 16.9, "correct": True}}
     # Back into a progress file: the same state, so the same cards are due.
     back = {"format": "sciatica-course-progress", "version": 1, "learner": res["learner"],
             "chapters": {s: {"bank": res["banks"][s], "answers": ch["answers"]} for s, ch in res["chapters"].items()}}

@@ -5,21 +5,29 @@ export (the JSON written by the quiz's "Export results" button in the book or in
 CSV form; a folder stands for the ``*.json`` and ``*.csv`` files in it), checks it, and writes:
 
 - ``questions.csv``: per question, how many answered, how many were right at their first check,
-  how many were right in the end, and the wrong answers chosen most often (first and final);
+  how many were right in the end, how many corrected a wrong first answer, and the wrong answers
+  chosen most often (first and final); :data:`QUESTION_COLUMNS` says what each column counts (the
+  HTML page shows the same list);
 - ``learners.csv``: per learner, score, total and percent;
-- ``wrong_answers.csv``: every wrong answer chosen, with how many chose it;
+- ``wrong_answers.csv``: every wrong answer given, at the first check or in the end, with how many
+  chose it in the end (``times_chosen``) and at their first check (``times_chosen_first``);
 - ``problems.csv``: every file or part of a file left out, and why;
 - ``class-report.html``: the same as an accessible page with a chart, drawn by the course's own
   basic plotly.js bundle, which is written beside it (``plotly-basic.min.js``): the folder works
   offline and stays small.
 
-First check and misconceptions: an export keeps each question's last answer, whether it was right
-and how many times the learner pressed "Check" (``attempts``). A learner was *right first time*
-when the answer is right after one check. When a learner's only check was wrong, the answer kept is
-their first answer: those answers give the *most common first wrong answer*, the misconception to
-discuss. A learner who checked more than once has a first answer the export does not keep; they
-are counted ("first answer not kept"), never guessed. (One who pressed "Check" twice on a right
-answer counts as not right first time: the export cannot tell the two apart.)
+First check and misconceptions: an export keeps each question's last answer, whether it was right,
+how many times the learner pressed "Check" (``attempts``) and, since the quizzes record it, the
+answer given at the first check and whether it was right (``first: {"answer", "correct"}``; in CSV
+the columns ``first_answer`` and ``first_correct``). A learner was *right at the first check* when
+that first answer was right. Every learner whose first answer was wrong, whether they corrected it
+or not, counts towards the *most common first wrong answer*, the misconception to discuss.
+
+Exports made before the quizzes recorded the first answer have none: when such an answer was
+checked once, the answer kept is the first one and counts as such; when it was checked more than
+once, its first answer is unknown and counted as "first answer not kept", never guessed (it counts
+as not right at the first check). A damaged first answer is named in ``problems.csv`` and counted
+as not kept; the rest of that answer is used.
 
 A bad file never stops the report, whatever it holds: it is named in ``problems.csv`` (and on the
 terminal) and the other files are still counted. Limits no class reaches keep hostile files small
@@ -53,8 +61,10 @@ from ..display import PLOTLY_CONFIG, esc, html_table
 FORMAT = "sciatica-course-results"
 VERSION = 1
 CSV_HEADER = ["learner", "chapter", "question_id", "answer", "correct", "attempts"]
-# Exports since issue 16 add the learner's confidence (low, medium, high or empty); both read.
+# Exports since issue 16 add the learner's confidence (low, medium, high or empty); then the first
+# checked answer and whether it was right (both empty when unknown). All three forms read.
 CSV_HEADER_CONFIDENCE = CSV_HEADER + ["confidence"]
+CSV_HEADER_FIRST = CSV_HEADER_CONFIDENCE + ["first_answer", "first_correct"]
 CONFIDENCE_LEVELS = ("low", "medium", "high")
 ANONYMOUS = "anonymous"  # what both quizzes write for a learner who gave no name
 
@@ -67,6 +77,26 @@ MAX_PROBLEMS_PER_FILE = 20
 MAX_NAME = 80  # characters of a learner's name or of a value shown in a message
 
 PLOTLY_BUNDLE = "plotly-basic.min.js"
+
+# What each column of questions.csv counts (written into the HTML report too).
+QUESTION_COLUMNS = [
+    ("answered", "learners who answered the question (their answer as it stands now)"),
+    ("right_first_check", "learners whose answer at their first check was right"),
+    ("percent_right_first_check", "right_first_check as a percent of answered"),
+    ("most_common_first_wrong_answer", "the wrong answer given most often at the first check, by every learner "
+                                       "who was wrong then, whether they corrected it later or not: the "
+                                       "misconception to discuss"),
+    ("times_chosen_first", "how many learners gave that answer at their first check"),
+    ("first_answer_not_kept", "learners whose first answer the export does not hold: exports made before the "
+                              "quizzes kept the first answer, of a question checked more than once, and first answers "
+                              "found damaged (named under Problems); counted as not right at the first check"),
+    ("correct", "learners whose answer is right now (after any corrections)"),
+    ("percent_correct", "correct as a percent of answered"),
+    ("most_common_wrong_answer", "the wrong answer kept most often now, and times_chosen how many kept it"),
+    ("wrong_and_very_sure", "learners whose answer is wrong now although they said they were very sure of it"),
+    ("wrong_first_right_in_the_end", "learners who were wrong at the first check and are right now (they are also "
+                                     "counted in correct)"),
+]
 
 
 # --------------------------------------------------------------------------------------------
@@ -179,14 +209,29 @@ class Answer:
     correct: bool
     attempts: int
     confidence: str | None = None  # how sure the learner said they were (issue 16), when they said
+    first: tuple[Any, bool] | None = None  # (answer, correct) at the first check, as the export records it
+    first_damaged: bool = False  # the export's first answer was damaged: not known
 
     @property
     def wrong_and_sure(self) -> bool:
         return not self.correct and self.confidence == "high"
 
     @property
+    def first_known(self) -> tuple[Any, bool] | None:
+        """The first checked answer and whether it was right, or None when the export does not keep it.
+
+        Recorded by the quizzes; for an older export, the answer kept when it was checked once.
+        """
+        if self.first is not None or self.first_damaged:
+            return self.first
+        if self.attempts <= 1:
+            return (self.answer, self.correct)
+        return None
+
+    @property
     def right_first_time(self) -> bool:
-        return self.correct and self.attempts <= 1
+        first = self.first_known
+        return first is not None and first[1]
 
 
 @dataclass
@@ -221,7 +266,7 @@ class Export:
         return " ".join(self.learner.casefold().split())
 
     def content(self) -> Any:
-        return {s: {q: (a.answer, a.correct, a.attempts) for q, a in ch.answers.items()}
+        return {s: {q: (a.answer, a.correct, a.attempts, a.first) for q, a in ch.answers.items()}
                 for s, ch in self.chapters.items()}
 
 
@@ -343,8 +388,17 @@ def read_json_export(path: Path, name: str, problems: ProblemLog) -> Export:
                 continue
             attempts = a.get("attempts", 1)
             conf = a.get("confidence")
+            first = a.get("first")
+            if first is not None and not (isinstance(first, dict) and "answer" in first
+                                          and isinstance(first.get("correct"), bool)):
+                problems.append(Problem(name, f"{item}: question {short(qid)}", "first",
+                                        f"{show(first)} is not a first answer ({{answer, correct}}); "
+                                        "first answer counted as not kept, the rest of the answer used."))
+            damaged = first is not None and not (isinstance(first, dict) and "answer" in first
+                                                 and isinstance(first.get("correct"), bool))
             answers[qid] = Answer(a["answer"], a["correct"], attempts if _is_int(attempts) and attempts >= 0 else 1,
-                                  conf if conf in CONFIDENCE_LEVELS else None)
+                                  conf if conf in CONFIDENCE_LEVELS else None,
+                                  None if first is None or damaged else (first["answer"], first["correct"]), damaged)
         chapters[stem] = ChapterResult(ch["score"], ch["total"], answers)
     return Export(name, learner.strip(), exported, {str(k): str(v) for k, v in banks.items()}, chapters)
 
@@ -380,13 +434,12 @@ def read_csv_exports(path: Path, name: str, problems: ProblemLog, banks: dict[st
         except csv.Error:
             header = None
         columns = [h.strip() for h in header] if header is not None else None
-        if columns == CSV_HEADER_CONFIDENCE:
-            header = CSV_HEADER_CONFIDENCE
-        elif columns == CSV_HEADER:
-            header = CSV_HEADER
-        else:
+        known_headers = (CSV_HEADER_FIRST, CSV_HEADER_CONFIDENCE, CSV_HEADER)
+        header = next((h for h in known_headers if columns == h), None)
+        if header is None:
             raise BadFile(Problem(name, "line 1", "header", f"is not a course results CSV (expected columns "
-                                                            f"{','.join(CSV_HEADER)}[,confidence]); file left out."))
+                                                            f"{','.join(CSV_HEADER)}[,confidence[,first_answer,"
+                                                            "first_correct]]); file left out."))
         try:
             for row in reader:
                 line = f"line {reader.line_num}"
@@ -396,6 +449,7 @@ def read_csv_exports(path: Path, name: str, problems: ProblemLog, banks: dict[st
                     continue
                 learner, stem, qid, answer, correct, attempts = (c.strip() for c in row[:6])
                 confidence = row[6].strip().lower() if len(row) > 6 else ""
+                first_answer, first_correct = (row[7], row[8].strip().lower()) if len(row) > 8 else ("", "")
                 correct = correct.lower()
                 if not stem or not qid:
                     problems.append(Problem(name, line, "chapter/question_id", "is empty; row left out."))
@@ -429,9 +483,17 @@ def read_csv_exports(path: Path, name: str, problems: ProblemLog, banks: dict[st
                     n_attempts = int(attempts or 1)
                 except ValueError:
                     n_attempts = 1
+                first, damaged = None, False
+                if first_correct in {"true", "1", "false", "0"}:
+                    first = (_csv_value(first_answer), first_correct in {"true", "1"})
+                elif first_correct or first_answer:
+                    damaged = True
+                    problems.append(Problem(name, line, "first_correct", f"{show(row[8])} is not true/false; first "
+                                                                         "answer counted as not kept, row used."))
                 chapters.setdefault(stem, {})[qid] = Answer(_csv_value(answer), correct in {"true", "1"},
                                                             max(n_attempts, 0),
-                                                            confidence if confidence in CONFIDENCE_LEVELS else None)
+                                                            confidence if confidence in CONFIDENCE_LEVELS else None,
+                                                            first, damaged)
         except UnicodeDecodeError:
             problems.append(Problem(name, f"after line {reader.line_num}", "", "is not UTF-8 text; "
                                                                              "the rest of the file left out."))
@@ -479,8 +541,9 @@ class QuestionStat:
     correct: int = 0  # right in the end
     first_correct: int = 0  # right at the first check
     wrong: Counter = field(default_factory=Counter)  # final wrong answer (JSON text) -> count
-    first_wrong: Counter = field(default_factory=Counter)  # first answer, when the export keeps it
-    first_unknown: int = 0  # not right first time, first answer not kept (more than one check)
+    first_wrong: Counter = field(default_factory=Counter)  # wrong first answer (JSON text) -> count
+    first_unknown: int = 0  # first answer not kept (an older export, checked more than once)
+    corrected: int = 0  # wrong at the first check, right in the end
     wrong_and_sure: int = 0  # wrong (the answer kept) and the learner said they were very sure
 
     @property
@@ -494,10 +557,6 @@ class QuestionStat:
     @property
     def missed_first(self) -> int:
         return self.answered - self.first_correct
-
-    @property
-    def corrected(self) -> int:
-        return self.correct - self.first_correct
 
 
 @dataclass
@@ -526,9 +585,12 @@ class ClassReport:
         missed = [q for q in self.questions if q.answered and q.missed_first]
         return sorted(missed, key=lambda q: (q.percent_first, q.percent, -q.answered, q.chapter, q.qid))[:n]
 
-    def wrong_answers(self) -> list[tuple[QuestionStat, str, int]]:
-        rows = [(q, ans, n) for q in self.questions for ans, n in q.wrong.items()]
-        return sorted(rows, key=lambda r: (-r[2], r[0].chapter, r[0].qid, r[1]))
+    def wrong_answers(self) -> list[tuple[QuestionStat, str, int, int]]:
+        """Every wrong answer given, at the first check or in the end: (question, answer, times
+        chosen in the end, times chosen at the first check); most chosen in the end first."""
+        rows = [(q, ans, q.wrong.get(ans, 0), q.first_wrong.get(ans, 0))
+                for q in self.questions for ans in sorted(set(q.wrong) | set(q.first_wrong))]
+        return sorted(rows, key=lambda r: (-r[2], -r[3], r[0].chapter, r[0].qid, r[1]))
 
     def label(self, q: QuestionStat, answer_key: str) -> str:
         """The words of an answer: the option's label when the bank has one."""
@@ -550,7 +612,7 @@ class ClassReport:
             answer, n = q.first_wrong.most_common(1)[0]
             parts.append(f"{self.label(q, answer)} ({n} of {q.answered})")
         if q.first_unknown:
-            parts.append(f"first answer not kept for {q.first_unknown} who checked more than once")
+            parts.append(f"first answer not kept for {q.first_unknown}")  # older exports (or damaged: Problems)
         return "; ".join(parts) or "none"
 
 
@@ -664,12 +726,14 @@ def build_report(paths: list[Path], banks: dict[str, BankInfo]) -> ClassReport:
                 else:
                     st.wrong[_answer_key(a.answer)] += 1
                 st.wrong_and_sure += a.wrong_and_sure
-                if a.right_first_time:
-                    st.first_correct += 1
-                elif a.attempts <= 1:  # one check, wrong: the answer kept is the first one
-                    st.first_wrong[_answer_key(a.answer)] += 1
-                else:
+                first = a.first_known
+                if first is None:  # an older export, checked more than once: first answer not kept
                     st.first_unknown += 1
+                elif first[1]:
+                    st.first_correct += 1
+                else:  # wrong at the first check, corrected since or not
+                    st.first_wrong[_answer_key(first[0])] += 1
+                    st.corrected += a.correct
         if not used:
             log.append(Problem(ex.file, f"learner {show(ex.label)}", "", "no usable results; learner left out."))
             continue
@@ -732,15 +796,16 @@ def write_report(report: ClassReport, out: Path) -> dict[str, Path]:
     _write_csv(paths["questions"],
                ["chapter", "question_id", "question", "answered", "right_first_check", "percent_right_first_check",
                 "most_common_first_wrong_answer", "times_chosen_first", "first_answer_not_kept",
-                "correct", "percent_correct", "most_common_wrong_answer", "times_chosen", "wrong_and_very_sure"],
+                "correct", "percent_correct", "most_common_wrong_answer", "times_chosen", "wrong_and_very_sure",
+                "wrong_first_right_in_the_end"],
                ([q.chapter, q.qid, q.text, q.answered, q.first_correct, q.percent_first if q.answered else "",
                  *most(q.first_wrong, q), q.first_unknown,
-                 q.correct, q.percent if q.answered else "", *most(q.wrong, q), q.wrong_and_sure]
+                 q.correct, q.percent if q.answered else "", *most(q.wrong, q), q.wrong_and_sure, q.corrected]
                 for q in report.questions))
     _write_csv(paths["learners"], ["learner", "file", "chapters", "score", "total", "percent"],
                ([s.learner, s.file, " ".join(s.chapters), s.score, s.total, s.percent] for s in report.learners))
     _write_csv(paths["wrong_answers"], ["chapter", "question_id", "answer", "times_chosen", "times_chosen_first"],
-               ([q.chapter, q.qid, report.label(q, a), n, q.first_wrong.get(a, 0)] for q, a, n in report.wrong_answers()))
+               ([q.chapter, q.qid, report.label(q, a), n, first] for q, a, n, first in report.wrong_answers()))
     _write_csv(paths["problems"], ["file", "item", "field", "problem"],
                ([p.file, p.item, p.field, p.problem] for p in report.problems))
     from ..data import STATIC_DIR
@@ -762,22 +827,26 @@ def render_html(report: ClassReport) -> str:
     answered = [q for q in report.questions if q.answered]
     hardest = report.hardest()
     misconceptions = html_table(
-        ["Question", "Asked", "Right at the first check", "Most common first wrong answer", "Right in the end"],
+        ["Question", "Asked", "Right at the first check", "Most common first wrong answer", "Right in the end",
+         "Wrong at first, right in the end"],
         [[f"{q.chapter} {q.qid}", q.text, f"{q.percent_first:g}% ({q.first_correct}/{q.answered})",
-          report.first_wrong_text(q), f"{q.percent:g}% ({q.correct}/{q.answered})"] for q in hardest],
+          report.first_wrong_text(q), f"{q.percent:g}% ({q.correct}/{q.answered})", q.corrected]
+         for q in hardest],
         caption="Misconceptions to discuss: the questions most often missed at the first check",
     ) if hardest else "<p>Every learner was right at the first check on every question they answered.</p>"
     learners = html_table(["Learner", "Chapters", "Score", "Percent"],
                           [[s.learner, " ".join(s.chapters), f"{s.score}/{s.total}", f"{s.percent:g}%"]
                            for s in report.learners],
                           caption="Score per learner (answers as they stand now)")
-    per_q = html_table(["Question", "Answered", "Right at the first check", "Right in the end",
-                        "Most common wrong answer now", "Wrong and very sure"],
+    per_q = html_table(["Question", "Answered", "Right at the first check", "Most common first wrong answer",
+                        "Right in the end", "Wrong at first, right in the end", "Most common wrong answer now",
+                        "Wrong and very sure"],
                        [[f"{q.chapter} {q.qid}", q.answered, f"{q.percent_first:g}% ({q.first_correct})",
-                         f"{q.percent:g}% ({q.correct})",
+                         report.first_wrong_text(q), f"{q.percent:g}% ({q.correct})", q.corrected,
                          (f"{report.label(q, q.wrong.most_common(1)[0][0])} ({q.wrong.most_common(1)[0][1]}x)"
                           if q.wrong else "none"), q.wrong_and_sure] for q in answered],
                        caption="Per question (the chart's numbers)")
+    columns = "".join(f"<dt><code>{esc(name)}</code></dt><dd>{esc(meaning)}</dd>" for name, meaning in QUESTION_COLUMNS)
     problems = "".join(f"<li>{esc(p)}</li>" for p in report.problems) or "<li>None.</li>"
     sure = sorted((q for q in answered if q.wrong_and_sure), key=lambda q: (-q.wrong_and_sure, q.chapter, q.qid))
     confident_errors = html_table(
@@ -799,8 +868,12 @@ body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 1rem auto;
 <body><main>
 <h1>Class report</h1>
 <p>{len(report.learners)} learners from {len(report.files)} files; {len(answered)} questions answered.
-"Right at the first check" counts learners whose only check was right; a first wrong answer is known when it
-was the learner's only check (a learner who checked again kept only their last answer).
+"Right at the first check" counts learners whose first checked answer was right. "Most common first wrong answer"
+counts every learner who was wrong at their first check, whether they corrected it later or not; those who
+corrected it are also counted in "Right in the end" and in "Wrong at first, right in the end". The quizzes keep
+each question's first checked answer ("Try again" keeps it; "Reset this quiz" forgets it with the chapter);
+exports made before they did hold only the last answer, so for a question those learners checked more than once
+the report says "first answer not kept" and counts them as not right at the first check.
 Files and parts of files left out are listed under "Problems".
 "Wrong and very sure" counts answers kept wrong although the learner said they were very sure of them; exports
 made before the quizzes asked "How sure are you?", and learners who skipped it, add nothing there.</p>
@@ -809,6 +882,8 @@ made before the quizzes asked "How sure are you?", and learners who skipped it, 
 <section aria-label="Chart: percent right at the first check and in the end, per question">{plot}</section>
 {learners}
 {per_q}
+<h2>What the columns of questions.csv count</h2>
+<dl>{columns}</dl>
 <h2>Problems</h2><ul>{problems}</ul>
 </main></body></html>
 """

@@ -12,6 +12,17 @@ An answer may carry the learner's ``confidence`` (``low``, ``medium``, ``high``)
 review deck, ``review: {"box": 1, "due": "2026-05-02"}`` (:mod:`.review`); both are optional, so
 records written before them still read.
 
+**The first checked answer.** ``first: {"answer": "l1-l3", "correct": false}`` is the answer the
+learner gave at their first check of the question, and whether it was right: what a teacher's class
+report needs to show misconceptions (the last answer alone hides a wrong first answer that was
+corrected). It is written at the first check and never changed by later checks, by "Try again" (a
+retry of one question is still the same learner's go at it) or by the Review page. "Reset this
+quiz" forgets the whole chapter, first answers included: a reset is the learner asking the quiz to
+forget, and what they export afterwards is what they answered since. A record written before this
+field existed has no first answer (unknown), unless it was checked only once: its answer is then
+the first one, and is kept as such at the next check (:func:`first_of`). ``static/sciatica-quiz.js``
+writes the same field by the same rule (``firstOf``).
+
 Every save re-reads the file and replaces only its own chapter, and writes atomically (a temporary
 file, then a rename), so two notebooks open at once do not erase each other's records.
 
@@ -19,13 +30,16 @@ A file that is not JSON, or is JSON but not a progress file (a "foreign" file), 
 aside as ``progress.json.corrupt-<timestamp>``; the quiz then starts a fresh file. A single bad
 chapter record is dropped with a notice, after a copy of the whole file has been set aside the same
 way, and the other chapters are kept. An answer whose confidence or review state is damaged is
-dropped the same way (a copy of the file first), and the rest of its chapter is kept.
+dropped the same way (a copy of the file first), and the rest of its chapter is kept. A damaged
+first answer (not ``{"answer": ..., "correct": true|false}``) is set aside the same way, but only
+that field is dropped: the answer, its score and card are kept, and its first answer becomes unknown.
 
 The export (``export_results``, ``write_json``, ``write_csv``) is the format the class report reads
 (``sciatica_course.classroom.report``): ``{"format": "sciatica-course-results", "version": 1, ...}``
-and CSV columns ``learner,chapter,question_id,answer,correct,attempts,confidence``. The JSON
-export carries each answer's confidence and review state as the progress file holds them; exports
-made before these fields existed still read (no confidence, no card).
+and CSV columns ``learner,chapter,question_id,answer,correct,attempts,confidence,first_answer,first_correct``
+(the last two empty when the first answer is unknown). The JSON export carries each answer's
+confidence, review state and first answer as the progress file holds them; exports made before these
+fields existed still read (no confidence, no card, first answer unknown).
 """
 
 from __future__ import annotations
@@ -45,7 +59,8 @@ from . import review
 PROGRESS_FORMAT = "sciatica-course-progress"
 RESULTS_FORMAT = "sciatica-course-results"
 VERSION = 1
-CSV_HEADER = ["learner", "chapter", "question_id", "answer", "correct", "attempts", "confidence"]
+CSV_HEADER = ["learner", "chapter", "question_id", "answer", "correct", "attempts", "confidence",
+              "first_answer", "first_correct"]
 
 
 def default_path() -> Path:
@@ -71,6 +86,28 @@ def _valid_answer(rec: Any) -> bool:
 def _extras_ok(rec: dict) -> bool:
     """The optional fields of a saved answer: confidence and review state."""
     return review.valid_confidence(rec.get("confidence")) and review.valid_review(rec.get("review"))
+
+
+def valid_first(value: Any) -> bool:
+    """Whether a saved ``first`` field has the right form (absent is fine): ``{"answer", "correct"}``."""
+    return value is None or (isinstance(value, dict) and set(value) == {"answer", "correct"}
+                             and isinstance(value["correct"], bool))
+
+
+def first_of(old: dict | None, answer: Any, correct: bool) -> dict | None:
+    """The ``first`` field of an answer record after one more check (None: unknown).
+
+    No earlier record: this check is the first. An earlier record keeps its first answer; one
+    written before the field existed has none, unless it was checked once (its answer was the first).
+    """
+    if old is None:
+        return {"answer": answer, "correct": bool(correct)}
+    if old.get("first") is not None:
+        first = old["first"]
+        return {"answer": first["answer"], "correct": first["correct"]} if valid_first(first) else None
+    if old.get("attempts") == 1 and isinstance(old.get("correct"), bool) and "answer" in old:
+        return {"answer": old["answer"], "correct": old["correct"]}
+    return None
 
 
 def _valid_chapter(rec: Any) -> bool:
@@ -136,6 +173,17 @@ class ProgressStore:
                 for q in qids:
                     del doc["chapters"][stem]["answers"][q]
             self._write(doc)
+        firsts = {stem: [q for q, a in rec["answers"].items() if not valid_first(a.get("first"))]
+                  for stem, rec in doc["chapters"].items()}
+        firsts = {stem: qids for stem, qids in firsts.items() if qids}
+        if firsts:
+            where = "; ".join(f"{stem}: {', '.join(sorted(qids))}" for stem, qids in sorted(firsts.items()))
+            self._set_aside(f"the first answer kept for some questions was damaged ({where}); it was dropped "
+                            "(your answers and scores are kept)", move=False)
+            for stem, qids in firsts.items():
+                for q in qids:
+                    del doc["chapters"][stem]["answers"][q]["first"]
+            self._write(doc)
         if not isinstance(doc.get("learner"), str):
             doc["learner"] = ""
         return doc
@@ -168,7 +216,8 @@ class ProgressStore:
     def record(self, stem: str, bank_version: str, qid: str, answer: Any, correct: bool, attempts: int,
                confidence: str | None = None) -> dict:
         """Save one question's latest graded answer (its number of attempts, the confidence given,
-        if any) and move its card in the review deck (:func:`.review.schedule`). Returns the record."""
+        if any), keep its first checked answer (:func:`first_of`) and move its card in the review deck
+        (:func:`.review.schedule`). Returns the record."""
         doc = self.read()
         rec = doc["chapters"].get(stem)
         if rec is None or rec["bank"] != bank_version:
@@ -180,6 +229,9 @@ class ProgressStore:
             new["confidence"] = confidence
         if card is not None:
             new["review"] = card.as_dict()
+        first = first_of(old, answer, bool(correct))
+        if first is not None:
+            new["first"] = first
         rec["answers"][qid] = new
         doc["chapters"][stem] = rec
         self._write(doc)
@@ -283,6 +335,9 @@ def results_csv(results: dict) -> str:
     w.writerow(CSV_HEADER)
     for stem, ch in results["chapters"].items():
         for qid, a in ch["answers"].items():
-            w.writerow([results["learner"], stem, qid, csv_answer(a["answer"]), "true" if a["correct"] else "false", a["attempts"],
-                        a.get("confidence") or ""])
+            first = a.get("first") if valid_first(a.get("first")) else None
+            w.writerow([results["learner"], stem, qid, csv_answer(a["answer"]), "true" if a["correct"] else "false",
+                        a["attempts"], a.get("confidence") or "",
+                        csv_answer(first["answer"]) if first else "",
+                        ("true" if first["correct"] else "false") if first else ""])
     return out.getvalue()

@@ -21,7 +21,13 @@
  * answer, or a right one given with low confidence, puts the question in the review deck (Leitner
  * boxes, intervals 1, 3, 7, 14 and 30 days); the Review page (<section class="sc-review">, written
  * by render.review_html) shows the questions due today. Both are stored with the answer in the
- * chapter's record: {answer, correct, attempts, confidence?, review?: {box, due: "YYYY-MM-DD"}}.
+ * chapter's record: {answer, correct, attempts, confidence?, review?: {box, due: "YYYY-MM-DD"},
+ * first?: {answer, correct}}.
+ * The first checked answer (first) is written at a question's first check and never changed by later
+ * checks, "Try again" or the Review page; "Reset this quiz" forgets it with the chapter. A record from
+ * before the field has no first answer unless it was checked once (firstOf; the rules are documented
+ * in sciatica_course/quiz/progress.py, first_of). A damaged first answer is set aside like a damaged
+ * record (the record copied aside first), but only that field is dropped: the answer is kept.
  * One clock: today() reads window.sciaticaClock (a function returning a Date) when a page or a
  * test sets it, else the real date.
  */
@@ -128,6 +134,21 @@
     return isoDay(d) === r.due;
   }
   function extrasOk(a) { return validConfidence(a.confidence) && validReview(a.review); }
+  // The first checked answer (progress.py: valid_first, first_of).
+  function validFirst(f) {
+    if (f === undefined || f === null) return true;
+    return isPlain(f) && Object.keys(f).sort().join() === "answer,correct" && typeof f.correct === "boolean";
+  }
+  function firstOf(prev, answer, correct) {
+    if (!prev) return { answer: answer, correct: correct };
+    if (prev.first !== undefined && prev.first !== null) {
+      return validFirst(prev.first) ? { answer: prev.first.answer, correct: prev.first.correct } : null;
+    }
+    if (prev.attempts === 1 && typeof prev.correct === "boolean" && "answer" in prev) {
+      return { answer: prev.answer, correct: prev.correct };
+    }
+    return null;
+  }
   function mark(correct, conf) { return MARK[conf] ? MARK[conf][correct ? 0 : 1] : null; }
   function markText(correct, conf) {
     var m = mark(correct, conf);
@@ -201,6 +222,8 @@
     var r = { answer: res.answer, correct: correct, attempts: (prev ? prev.attempts : 0) + 1 };
     if (conf) r.confidence = conf;
     if (card) r.review = { box: card.box, due: card.due };
+    var first = firstOf(prev, res.answer, correct);
+    if (first) r.first = first;
     return r;
   }
   function readConfidence(form) {
@@ -492,6 +515,7 @@
           answers[q] = { answer: a.answer, correct: a.correct, attempts: a.attempts };
           if (validConfidence(a.confidence) && a.confidence) answers[q].confidence = a.confidence;
           if (a.review && validReview(a.review)) answers[q].review = { box: a.review.box, due: a.review.due };
+          if (a.first && validFirst(a.first)) answers[q].first = { answer: a.first.answer, correct: a.first.correct };
           if (a.correct) score++;
         });
         banks[stem] = rec.bank;
@@ -521,12 +545,15 @@
   }
 
   function toCsv(res) {
-    var rows = ["learner,chapter,question_id,answer,correct,attempts,confidence"];
+    var rows = ["learner,chapter,question_id,answer,correct,attempts,confidence,first_answer,first_correct"];
     Object.keys(res.chapters).forEach(function (stem) {
       var ans = res.chapters[stem].answers;
       Object.keys(ans).forEach(function (q) {
         var a = ans[q];
-        rows.push([csvCell(res.learner), csvCell(stem), csvCell(q), csvCell(a.answer), a.correct ? "true" : "false", String(a.attempts), a.confidence || ""].join(","));
+        var f = a.first && validFirst(a.first) ? a.first : null;
+        rows.push([csvCell(res.learner), csvCell(stem), csvCell(q), csvCell(a.answer), a.correct ? "true" : "false",
+          String(a.attempts), a.confidence || "", f ? csvCell(f.answer) : "", f ? (f.correct ? "true" : "false") : ""]
+          .join(","));
       });
     });
     return rows.join("\n") + "\n";
@@ -570,7 +597,7 @@
       showCalibration(calEl, ids.map(function (q) { return [marks[q].status === "correct", confs[q]]; }));
     }
 
-    var numbers = {}, bad = [];
+    var numbers = {}, bad = [], badFirst = [];
     Array.prototype.forEach.call(root.querySelectorAll("form.sc-q"), function (form, i) {
       var qid = form.getAttribute("data-qid"), type = form.getAttribute("data-type");
       var box = form.querySelector(".sc-q-feedback"), retry = form.querySelector(".sc-q-retry");
@@ -584,6 +611,7 @@
         return;
       }
       var saved = rec.answers[qid];
+      if (saved && !validFirst(saved.first)) badFirst.push(qid); // only the field is dropped, below
       if (saved) {
         var again = graders[type](p, saved.answer);
         if (again.status === "invalid" || (again.status === "correct") !== saved.correct || !extrasOk(saved)) {
@@ -622,17 +650,25 @@
     });
     Object.keys(rec.answers).forEach(function (qid) { if (!(qid in numbers)) bad.push(qid); });
     var message = loaded.notice;
-    if (bad.length) {
+    badFirst = badFirst.filter(function (q) { return bad.indexOf(q) < 0; });
+    if (bad.length || badFirst.length) {
       // As the progress file in JupyterLab: the whole record is copied aside, only the answers
-      // that do not fit are dropped, the rest are kept.
-      var names = bad.map(function (q) { return q in numbers ? "question " + numbers[q] : "an unknown question"; });
+      // that do not fit are dropped (of a damaged first answer, only that field), the rest are kept.
+      var name = function (q) { return q in numbers ? "question " + numbers[q] : "an unknown question"; };
+      var names = bad.map(name);
       var aside = PREFIX + "corrupt:ch:" + stem + ":" + Date.now();
       try { store.setItem(aside, raw); } catch (e) { aside = ""; }
       bad.forEach(function (q) { delete rec.answers[q]; });
+      badFirst.forEach(function (q) { delete rec.answers[q].first; });
       saveChapter(stem, rec);
-      message = "Your saved answer" + (bad.length === 1 ? "" : "s") + " to " + names.join(", ") +
+      var where = aside ? " (set aside as " + aside + ")" : "";
+      var parts = [];
+      if (bad.length) parts.push("Your saved answer" + (bad.length === 1 ? "" : "s") + " to " + names.join(", ") +
         (bad.length === 1 ? " was" : " were") + " damaged and " + (bad.length === 1 ? "is" : "are") + " not counted" +
-        (aside ? " (set aside as " + aside + ")" : "") + ". Your other answers are kept.";
+        where + ". Your other answers are kept.");
+      if (badFirst.length) parts.push("The first answer kept for " + badFirst.map(name).join(", ") +
+        " was damaged and was dropped" + (bad.length ? "" : where) + ". Your answers and score are kept.");
+      message = [message].concat(parts).filter(function (m) { return m; }).join(" ");
     }
     if (message && notice) notice.textContent = message;
     updateScore();
@@ -692,7 +728,8 @@
       var shown = 0;
       Array.prototype.forEach.call(section.querySelectorAll("form.sc-q"), function (form) {
         var qid = form.getAttribute("data-qid"), type = form.getAttribute("data-type"), saved = rec.answers[qid];
-        if (!saved || !extrasOk(saved)) return; // the chapter's page sets a damaged answer aside
+        // the chapter's page sets a damaged answer (or first answer) aside
+        if (!saved || !extrasOk(saved) || !validFirst(saved.first)) return;
         later.push(saved);
         var card = cardOf(saved);
         if (!card || !isDue(card, on)) return;
