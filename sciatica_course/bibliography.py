@@ -139,19 +139,22 @@ def _entries(path: Path, mtime: float) -> dict[str, Entry]:
     # Labels use surnames only, as the book's author-year citations do.
     surnames = SimpleNamespace(person=SimpleNamespace(
         style_plugin=SurnameStyle(), abbreviate=True))
+    # One text backend for every entry: render_as("text") looks the backend up among the installed
+    # packages' entry points on each call (about 10 ms each, 2 s for the bibliography).
+    text = pybtex.plugin.find_plugin("pybtex.backends", "text")()
     out = {}
     for formatted in style.format_bibliography(data):
         entry = data.entries[formatted.key]
         year = entry.fields.get("year", "n.d.")
         if "author" in entry.persons:
             names = course_names(role="author", full=False).format_data(
-                {"entry": entry, "style": surnames, "bib_data": data}).render_as("text")
+                {"entry": entry, "style": surnames, "bib_data": data}).render(text)
         else:
             names = str(Text(entry.fields.get("title", formatted.key)))
         doi = entry.fields.get("doi", "")
         url = f"https://doi.org/{doi}" if doi else entry.fields.get("url", "")
         out[formatted.key] = Entry(formatted.key, _plain(names), _plain(year),
-                                   formatted.text.render_as("text"), url)
+                                   formatted.text.render(text), url)
     return out
 
 

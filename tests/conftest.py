@@ -15,6 +15,14 @@ BOOK_OUT = Path(os.environ.get("SCIATICA_BOOK_OUT", ROOT))
 BUILD_HTML = BOOK_OUT / "_build" / "html"
 
 
+def pytest_collection_modifyitems(items):
+    """A test that needs the built book (directly or through another fixture) is slow: it stays in
+    `make test` and out of `make check`, without each test having to say so."""
+    for item in items:
+        if "built_book" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

@@ -44,6 +44,7 @@ def _text(pdf: Path) -> str:
     return _norm(" ".join(page.extract_text() for page in PdfReader(pdf).pages))
 
 
+@pytest.mark.slow  # built: the handout PDFs, rendered in a subprocess (so are the tests below that use it)
 @pytest.mark.parametrize("stem", STEMS)
 def test_student_handout_has_every_question_and_no_answers(built, stem):
     pdf = built / f"{stem}-student.pdf"
@@ -62,6 +63,7 @@ def test_student_handout_has_every_question_and_no_answers(built, stem):
         assert nav not in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stem", STEMS)
 def test_student_handout_has_the_chapter_figures_as_images_with_captions(built, stem):
     figures = sources.figure_calls(stem)
@@ -82,6 +84,7 @@ def test_student_handout_has_the_chapter_figures_as_images_with_captions(built, 
         assert _norm(title)[:25] in text, f"{stem}: figure {name} not drawn (its title is not in the PDF)"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stem", STEMS)
 def test_teacher_key_has_every_answer_and_explanation(built, stem):
     text = _text(built / f"{stem}-key.pdf")
@@ -104,6 +107,7 @@ def test_citations_print_as_author_and_year():
 _STRAY = re.compile(r"[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]|\\[0-9a-fA-F]{2,6}|3.a0|\b00a0\b")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stem", STEMS)
 @pytest.mark.parametrize("kind", ["student", "key"])
 def test_printed_text_has_no_replacement_characters_or_stray_escapes(built, stem, kind):
@@ -119,6 +123,7 @@ def test_print_stylesheet_keeps_its_css_escapes():
     assert not re.search(r"[\x00-\x08]", handouts.PRINT_CSS)
 
 
+@pytest.mark.slow
 def test_interactive_figures_print_their_table_never_instructions_for_controls(built):
     html = (built / "03-anatomy-student.html").read_text()
     text = _text(built / "03-anatomy-student.pdf")

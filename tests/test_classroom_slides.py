@@ -87,6 +87,7 @@ def decks(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow  # decks: `python -m sciatica_course slides` in a subprocess
 @pytest.mark.parametrize("stem", ALL)
 def test_deck_is_its_own_form_and_self_contained(decks, stem):
     from sciatica_course.classroom import sources

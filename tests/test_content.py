@@ -318,6 +318,7 @@ def test_readability_report_has_a_row_for_every_chapter():
         assert r.words > 0 and r.reading_ease is not None and r.grade is not None, r
 
 
+@pytest.mark.slow  # runs the command in a subprocess
 def test_readability_command_prints_every_chapter():
     proc = subprocess.run(
         [sys.executable, "-m", "sciatica_course", "readability"], capture_output=True, text=True, cwd=ROOT, timeout=120
@@ -327,6 +328,7 @@ def test_readability_command_prints_every_chapter():
         assert re.search(rf"^\| {re.escape(stem)}\s+\| \d+", proc.stdout, re.MULTILINE), f"no row for {stem}"
 
 
+@pytest.mark.slow  # runs the command in a subprocess
 def test_readability_command_rejects_an_unknown_chapter_in_one_line():
     proc = subprocess.run(
         [sys.executable, "-m", "sciatica_course", "readability", "99-nope"], capture_output=True, text=True, cwd=ROOT

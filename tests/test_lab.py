@@ -96,6 +96,7 @@ def test_install_refuses_to_replace_a_folder_it_did_not_make(tmp_path):
         install(tmp_path)
 
 
+@pytest.mark.slow  # runs Node (installed for `make test`, not `make check`)
 def test_remote_entry_is_a_container_jupyterlab_can_load():
     """The extension is one plain script: it must define window._JUPYTERLAB[name] with init()
     and get('./extension') returning the plugin list, as JupyterLab's bootstrap expects."""
@@ -120,6 +121,7 @@ def test_remote_entry_is_a_container_jupyterlab_can_load():
     assert second == "rejected"
 
 
+@pytest.mark.slow  # executes a notebook with nbconvert
 def test_kernels_drop_only_the_local_tcp_notice(tmp_path):
     """The kernel configuration the course installs drops ipykernel's "running over TCP without
     encryption" notice and nothing else: a real warning from the kernel is still printed."""
@@ -140,6 +142,7 @@ def test_kernels_drop_only_the_local_tcp_notice(tmp_path):
     assert "without encryption" not in proc.stderr, proc.stderr
 
 
+@pytest.mark.slow  # runs `jupyter labextension list`
 def test_environment_has_no_incompatible_jupyterlab_extension():
     """`jupyter labextension list` marks none as incompatible, and the course's is enabled.
     (jupyterlab-mathjax3, pulled in by jupyterlab_rise, was incompatible with JupyterLab 4.6.)"""

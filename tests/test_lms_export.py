@@ -423,6 +423,7 @@ def test_chapters_option_picks_chapters_in_course_order(tmp_path, capsys):
     assert "moodle: " in capsys.readouterr().out
 
 
+@pytest.mark.slow  # runs the command in a subprocess
 @pytest.mark.parametrize("args, message", [
     (["--format", "blackboard"], "error: unknown format 'blackboard' (choose moodle, gift or qti12)"),
     (["--format", "gift", "--chapters", "03,99"], "error: unknown chapter '99' (choose from 01, 02"),
