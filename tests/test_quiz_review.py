@@ -259,6 +259,8 @@ def test_review_widget_shows_what_is_due_after_the_clock_moves(store):
     assert "When you were very sure, you were right the one time." in deck.calibration.value
     saved = store.chapter("03-anatomy")["roots-01"]
     assert saved["review"] == {"box": 2, "due": day(3)} and saved["attempts"] == 2
+    # The Review page's check never replaces the first answer the chapter's quiz kept.
+    assert saved["first"] == {"answer": "l1-l3", "correct": False}
 
     assert review_deck().review_widget.questions == []  # answered: not due again today
     review.advance(3)

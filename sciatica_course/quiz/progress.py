@@ -280,7 +280,8 @@ class ProgressStore:
             total = (totals or {}).get(stem)
             if total is None:
                 total = _bank_total(stem, len(rec["answers"]))
-            answers = {qid: dict(a) for qid, a in sorted(rec["answers"].items())}
+            answers = {qid: {k: v for k, v in a.items() if not (k == "first" and v is None)}  # as the script does
+                       for qid, a in sorted(rec["answers"].items())}
             chapters[stem] = {"score": sum(a["correct"] for a in answers.values()), "total": total, "answers": answers}
             banks[stem] = rec["bank"]
         return {
