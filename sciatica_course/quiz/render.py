@@ -85,7 +85,8 @@ def payload(q) -> dict:
     if q.type == "single":
         p.update(a=q.answer, ids=[o.id for o in q.options], fb={o.id: o.feedback for o in q.options if o.feedback})
     elif q.type == "multiple":
-        p.update(a=list(q.answer), ids=[o.id for o in q.options], fb={o.id: o.feedback for o in q.options if o.feedback})
+        p.update(a=list(q.answer), ids=[o.id for o in q.options],
+                 fb={o.id: o.feedback for o in q.options if o.feedback})
     elif q.type == "truefalse":
         p.update(a=q.answer, fb={k: v for k, v in (("true", q.feedback_true), ("false", q.feedback_false)) if v})
     elif q.type == "numeric":
@@ -126,7 +127,8 @@ def _body(q, qid_dom: str, stem: str) -> str:
         unit = f" ({esc(terms)})" if terms else ""
         return (
             f'<div class="sc-num"><label for="{iid}">Your answer{unit}</label> '
-            f'<input type="text" inputmode="decimal" autocomplete="off" spellcheck="false" id="{iid}" name="{qid_dom}" size="10">'
+            '<input type="text" inputmode="decimal" autocomplete="off" spellcheck="false" '
+            f'id="{iid}" name="{qid_dom}" size="10">'
             f"{f' <span class=sc-unit aria-hidden=true>{esc(terms)}</span>' if terms else ''}</div>"
         )
     if t == "matching":
@@ -212,7 +214,8 @@ def review_html(banks: list[Bank]) -> str:
         chapters.append(
             f'<section class="sc-review-ch" id="{sid}" data-stem="{esc(bank.stem)}" data-bank="{bank.version}" '
             f'data-total="{len(bank.questions)}" aria-labelledby="{sid}-title" hidden>'
-            f'<p class="sc-review-ch-title" id="{sid}-title"><strong>{esc(bank.title)}</strong></p>{questions}</section>'
+            f'<p class="sc-review-ch-title" id="{sid}-title"><strong>{esc(bank.title)}</strong></p>'
+            f"{questions}</section>"
         )
     return (
         '<section class="sc-review" id="scq-review" aria-label="Review: questions due today">'

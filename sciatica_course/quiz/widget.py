@@ -191,7 +191,8 @@ class QuestionWidget:
         self.set_answer(result.answer)
         self.last, self.last_confidence = result, saved.get("confidence")
         self.confidence.value = self.last_confidence
-        self.feedback.value = "<p><small>Your saved answer:</small></p>" + feedback_html(self.q, result, self.last_confidence)
+        self.feedback.value = ("<p><small>Your saved answer:</small></p>"
+                               + feedback_html(self.q, result, self.last_confidence))
         self.retry.layout.display = None
         return True
 
@@ -235,7 +236,8 @@ class QuizWidget:
                 self.store.drop_answers(bank.stem, damaged, f"the saved answers to {', '.join(names)}")
             except OSError as exc:
                 self.store.notices.append(f"Your saved answers to {', '.join(names)} do not fit the questions "
-                                          f"and are not counted; the file could not be cleaned ({exc.strerror or exc}).")
+                                          "and are not counted; the file could not be cleaned "
+                                          f"({exc.strerror or exc}).")
         self.learner = w.Text(value=learner, description="Your name or learner ID:", style=_WIDE)
         # Buttons as wide as their words (the default width cut "Export results (JSON)"), on as
         # many lines as the notebook's width needs.
@@ -244,8 +246,8 @@ class QuizWidget:
                                layout=w.Layout(**fit))
         export_csv = w.Button(description="Export results (CSV)", tooltip="Save your results as a spreadsheet file",
                               layout=w.Layout(**fit))
-        reset = w.Button(description="Reset this quiz", button_style="warning", tooltip="Forget your answers to this quiz",
-                         layout=w.Layout(**fit))
+        reset = w.Button(description="Reset this quiz", button_style="warning",
+                         tooltip="Forget your answers to this quiz", layout=w.Layout(**fit))
         export_json.on_click(lambda _b: self.export("json"))
         export_csv.on_click(lambda _b: self.export("csv"))
         reset.on_click(lambda _b: self.reset())
@@ -286,7 +288,8 @@ class QuizWidget:
 
     def save(self, qid: str, result: Result, attempts: int, confidence: str | None = None) -> None:
         try:
-            self.store.record(self.bank.stem, self.bank.version, qid, result.answer, result.correct, attempts, confidence)
+            self.store.record(self.bank.stem, self.bank.version, qid, result.answer, result.correct, attempts,
+                              confidence)
         except OSError as exc:
             self.store.notices.append(f"Your answer could not be saved ({exc.strerror or exc}).")
         self.show_notices()
@@ -324,7 +327,8 @@ class QuizWidget:
         href = f"data:{mime};base64,{base64.b64encode(text.encode('utf-8')).decode('ascii')}"
         self.status.value = (
             f"<p>Saved <code>{esc(path)}</code>. "
-            f'<a download="{esc(path.name)}" href="{href}">Download {esc(path.name)}</a> and hand it to your teacher.</p>'
+            f'<a download="{esc(path.name)}" href="{href}">Download {esc(path.name)}</a> '
+            "and hand it to your teacher.</p>"
         )
         self.show_notices()
         return path
