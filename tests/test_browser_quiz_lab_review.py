@@ -30,7 +30,7 @@ def question_box(scope, n: int, total: int):
     return scope.locator(".widget-vbox", has_text=f"Question {n} of {total}.").last
 
 
-def test_wrong_and_very_sure_comes_back_in_the_lab_review_deck(lab, chromium):
+def test_wrong_and_very_sure_comes_back_in_the_lab_review_deck(lab, chromium):  # noqa: F811  (the fixture)
     progress = lab["tmp"] / "progress.json"
     progress.unlink(missing_ok=True)
     notebooks = [ROOT / "notebooks" / "03-anatomy.ipynb", ROOT / "notebooks" / "review-deck.ipynb"]
@@ -56,14 +56,16 @@ def test_wrong_and_very_sure_comes_back_in_the_lab_review_deck(lab, chromium):
         assert saved["confidence"] == "high" and saved["review"] == {"box": 1, "due": iso(1)}
 
         open_and_run_all(page, lab, "notebooks/review-deck.ipynb")
-        panel(page, "review-deck.ipynb").get_by_text(f"Nothing is due for review today. Your next review is on {iso(1)}.").wait_for(timeout=120_000)
+        panel(page, "review-deck.ipynb").get_by_text(
+            f"Nothing is due for review today. Your next review is on {iso(1)}.").wait_for(timeout=120_000)
 
         # A day passes: the card's date is now today.
         doc = json.loads(progress.read_text())
         doc["chapters"]["03-anatomy"]["answers"]["roots-01"]["review"]["due"] = iso(0)
         progress.write_text(json.dumps(doc))
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        panel(page, "review-deck.ipynb").get_by_text("1 question is due for review today (from 1 chapter). Answered: 0 of 1.").wait_for(timeout=60_000)
+        panel(page, "review-deck.ipynb").get_by_text(
+            "1 question is due for review today (from 1 chapter). Answered: 0 of 1.").wait_for(timeout=60_000)
         deck = panel(page, "review-deck.ipynb")
         box = question_box(deck, 1, 7)
         assert "Anatomy of the sciatic nerve" in deck.inner_text()

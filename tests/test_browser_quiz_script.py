@@ -149,7 +149,8 @@ def test_out_of_range_saved_records_are_set_aside_and_marks_agree_with_the_score
             # a match to a choice that does not exist, a "correct" flag that disagrees
             "variant-02": {"answer": 7, "correct": True, "attempts": 1},
             "path-01": {"answer": ["roots", "foramen", "thigh", "elbow"], "correct": True, "attempts": 1},
-            "reflex-01": {"answer": {"L4": "Knee reflex (quadriceps)", "L5": "Nose", "S1": "Ankle reflex (calf muscles)"},
+            "reflex-01": {"answer": {"L4": "Knee reflex (quadriceps)", "L5": "Nose",
+                                     "S1": "Ankle reflex (calf muscles)"},
                           "correct": True, "attempts": 3},
             "size-01": {"answer": right["size-01"], "correct": False, "attempts": 1},
             "gone-01": {"answer": "x", "correct": True, "attempts": 1},
@@ -159,7 +160,8 @@ def test_out_of_range_saved_records_are_set_aside_and_marks_agree_with_the_score
     page = new_page(chromium, log)
     page.goto(site + "anatomy.html", wait_until="load")
     plant(page, "03-anatomy", record)
-    plant(page, "04-causes", {"bank": "other", "total": 6, "answers": {"c1": {"answer": "x", "correct": True, "attempts": 1}}})
+    plant(page, "04-causes",
+          {"bank": "other", "total": 6, "answers": {"c1": {"answer": "x", "correct": True, "attempts": 1}}})
     page.reload(wait_until="load")
     page.wait_for_function("document.querySelector('#scq-03-anatomy-score').textContent.includes('answered')")
 
@@ -173,7 +175,8 @@ def test_out_of_range_saved_records_are_set_aside_and_marks_agree_with_the_score
 
     # The notice sits next to the score, names the questions, and says where the record went.
     notice = page.locator("#scq-03-anatomy-notice")
-    assert page.evaluate("document.querySelector('#scq-03-anatomy-score').nextElementSibling.id") == "scq-03-anatomy-notice"
+    assert (page.evaluate("document.querySelector('#scq-03-anatomy-score').nextElementSibling.id")
+            == "scq-03-anatomy-notice")
     text = notice.inner_text()
     order = [f.get_attribute("data-qid") for f in page.locator("#scq-03-anatomy form.sc-q").all()]
     for qid in ("path-01", "size-01", "variant-02", "reflex-01"):

@@ -95,7 +95,8 @@ def hostile_files(tmp: Path) -> dict[str, tuple[Path, str]]:
     nul.write_bytes(b"learner,chapter,question_id,answer,correct,attempts\nAna,03-anatomy,q1,\0,true,1\n")
     files["NUL in a CSV"] = (nul, "no bank versions")  # read (Python's csv accepts NUL), no crash
     field = tmp / "field.csv"
-    field.write_text("learner,chapter,question_id,answer,correct,attempts\nAna,03-anatomy,q1," + "B" * 200_000 + ",true,1\n")
+    field.write_text("learner,chapter,question_id,answer,correct,attempts\nAna,03-anatomy,q1,"
+                     + "B" * 200_000 + ",true,1\n")
     files["a field over csv's limit"] = (field, "not valid CSV")
     cut = tmp / "cut.json"
     cut.write_text('{"format": "sciatica-course-results", "learner": "Cut')
@@ -236,6 +237,7 @@ def course_export(tmp_path_factory):
     return path
 
 
+@pytest.mark.slow  # the command in a subprocess, measured
 def test_cli_on_every_hostile_file_at_once_stays_small(hostile, course_export, tmp_path):
     out = tmp_path / "report"
     junk = write_junk_csv(tmp_path / "junk.csv", 4 * MB)
@@ -255,6 +257,7 @@ def test_cli_on_every_hostile_file_at_once_stays_small(hostile, course_export, t
           f"report files {sum(sizes.values()) / MB:.1f} MB")
 
 
+@pytest.mark.slow  # the command in a subprocess, twice, measured
 def test_memory_stays_flat_as_a_csv_grows(tmp_path, course_export):
     peaks = {}
     for size_mb in (1, 4):

@@ -19,13 +19,15 @@ MULTI = make(type="multiple", options=[{"id": x, "text": x.upper()} for x in "ab
 TF = make(type="truefalse", answer=False, feedback_true="ft", feedback_false="ff")
 NUM = make(type="numeric", answer=16.9, tolerance=0.1, unit="%")
 NUM0 = make(type="numeric", answer=2, tolerance=0, unit="points")
-MATCH = make(type="matching", pairs=[{"left": "L4", "right": "knee"}, {"left": "S1", "right": "ankle"}], distractors=["elbow"])
+MATCH = make(type="matching", pairs=[{"left": "L4", "right": "knee"}, {"left": "S1", "right": "ankle"}],
+             distractors=["elbow"])
 ORDER = make(type="ordering", items=[{"id": x, "text": x} for x in ("roots", "foramen", "thigh", "knee")])
 
 
 @pytest.mark.parametrize(
     "answer,status,normal",
-    [("a", CORRECT, "a"), ("b", WRONG, "b"), (None, INVALID, None), ("", INVALID, None), ("z", INVALID, None), (3, INVALID, None)],
+    [("a", CORRECT, "a"), ("b", WRONG, "b"), (None, INVALID, None), ("", INVALID, None), ("z", INVALID, None),
+     (3, INVALID, None)],
 )
 def test_single(answer, status, normal):
     r = grade(SINGLE, answer)
@@ -77,7 +79,8 @@ def test_numeric_tolerance_edges(typed, status):
     assert grade(NUM, typed).status == status
 
 
-@pytest.mark.parametrize("typed", ["abc", "16.9.1", "1,2,3", "sixteen", "16 9", "nan", "inf", "16.9 points", "%", float("nan"), True, [16.9]])
+@pytest.mark.parametrize("typed", ["abc", "16.9.1", "1,2,3", "sixteen", "16 9", "nan", "inf", "16.9 points", "%",
+                                   float("nan"), True, [16.9]])
 def test_numeric_not_a_number_is_invalid_not_wrong(typed):
     r = grade(NUM, typed)
     assert r.status == INVALID and not r.counts
@@ -136,7 +139,8 @@ def test_ordering_list_and_positions():
 @pytest.mark.parametrize(
     "bad,message",
     [
-        ({"roots": "1", "foramen": "1", "thigh": "2", "knee": "3"}, "Two steps share the same place: give each step its own place."),
+        ({"roots": "1", "foramen": "1", "thigh": "2", "knee": "3"},
+         "Two steps share the same place: give each step its own place."),
         ({"roots": "1", "foramen": "", "thigh": "2", "knee": "3"}, "Give every step a place, then check."),
         ({"roots": "1", "foramen": "2"}, "Give every step a place, then check."),
         ({"roots": "1", "foramen": "2", "thigh": "3", "knee": "x"}, "'x' is not a place number."),

@@ -71,7 +71,8 @@ def test_course_uses_at_least_five_question_types_and_review_covers_chapters():
     assert len(types) >= 5, types
     review = load_bank("09-review")
     assert len({q.type for q in review.questions}) >= 4
-    chapters = {int(n) for q in review.questions for n in re.findall(r"Chapters? ([\d, and]+)", q.prompt)[0].replace("and", ",").split(",") if n.strip()}
+    chapters = {int(n) for q in review.questions
+                for n in re.findall(r"Chapters? ([\d, and]+)", q.prompt)[0].replace("and", ",").split(",") if n.strip()}
     assert chapters >= {1, 2, 3, 4, 5, 6, 8}, chapters
 
 
@@ -114,7 +115,8 @@ def q(**over):
 
 def write(tmp_path: Path, questions, name="03-anatomy.yaml", raw=None) -> Path:
     p = tmp_path / name
-    p.write_text(raw if raw is not None else yaml.safe_dump({"questions": questions}, sort_keys=False), encoding="utf-8")
+    p.write_text(raw if raw is not None else yaml.safe_dump({"questions": questions}, sort_keys=False),
+                 encoding="utf-8")
     return p
 
 
@@ -134,33 +136,53 @@ def test_a_good_bank_in_tmp_loads(tmp_path):
         ([q(answer="L6")], "03-anatomy.yaml: question roots-01: answer: 'L6' is not one of the options"),
         ([q(answer="l6")], "03-anatomy.yaml: question roots-01: answer: 'l6' is not one of the options"),
         ([q(), q()], "03-anatomy.yaml: question roots-01: id: 'roots-01' is used by another question"),
-        ([q(cite=["nobody1999"])], "03-anatomy.yaml: question roots-01: cite: 'nobody1999' is not a key in book/references.bib"),
-        ([q(cite=[])], "03-anatomy.yaml: question roots-01: cite: is required (a key of book/references.bib) for a question about facts or evidence"),
+        ([q(cite=["nobody1999"])],
+         "03-anatomy.yaml: question roots-01: cite: 'nobody1999' is not a key in book/references.bib"),
+        ([q(cite=[])],
+         "03-anatomy.yaml: question roots-01: cite: is required (a key of book/references.bib) for a question about "
+         "facts or evidence"),
         ([q(explanation=None)], "03-anatomy.yaml: question roots-01: explanation: is required"),
         ([q(explanation="  ")], "03-anatomy.yaml: question roots-01: explanation: must not be empty"),
         ([q(objective=None)], "03-anatomy.yaml: question roots-01: objective: is required"),
-        ([q(type="essay")], "03-anatomy.yaml: question roots-01: type: must be one of single, multiple, truefalse, numeric, matching, ordering, triage"),
-        ([q(type=None)], "03-anatomy.yaml: question roots-01: type: must be one of single, multiple, truefalse, numeric, matching, ordering, triage"),
+        ([q(type="essay")],
+         "03-anatomy.yaml: question roots-01: type: must be one of single, multiple, truefalse, numeric, matching, "
+         "ordering, triage"),
+        ([q(type=None)],
+         "03-anatomy.yaml: question roots-01: type: must be one of single, multiple, truefalse, numeric, matching, "
+         "ordering, triage"),
         ([q(colour="red")], "03-anatomy.yaml: question roots-01: colour: is not a known field"),
-        ([q(options=[{"id": "a", "text": "A"}], answer="a")], "03-anatomy.yaml: question roots-01: options: needs at least two options"),
-        ([q(options=[{"id": "a", "text": "A"}, {"id": "a", "text": "B"}], answer="a")], "03-anatomy.yaml: question roots-01: options: option id 'a' is used twice"),
-        ([q(options=[{"id": "a"}, {"id": "b", "text": "B"}], answer="a")], "03-anatomy.yaml: question roots-01: options.0.text: is required"),
-        ([q(id="Roots 01")], "03-anatomy.yaml: question Roots 01: id: 'Roots 01' must be lower-case letters, digits and hyphens"),
-        ([q(type="multiple", answer=["l4-s3", "l9"])], "03-anatomy.yaml: question roots-01: answer: 'l9' is not one of the options"),
-        ([q(type="multiple", answer=[])], "03-anatomy.yaml: question roots-01: answer: needs at least one correct option"),
-        ([q(type="truefalse", options=None, answer="yes")], "03-anatomy.yaml: question roots-01: answer: 'yes' is not true or false"),
-        ([q(type="numeric", options=None, answer="ten", unit="%")], "03-anatomy.yaml: question roots-01: answer: 'ten' is not a finite number"),
-        ([q(type="numeric", options=None, answer=10, tolerance=-1)], "03-anatomy.yaml: question roots-01: tolerance: -1.0 must not be negative"),
-        ([q(type="matching", options=None, answer=None, pairs=[{"left": "L4", "right": "knee"}])], "03-anatomy.yaml: question roots-01: pairs: needs at least two pairs"),
+        ([q(options=[{"id": "a", "text": "A"}], answer="a")],
+         "03-anatomy.yaml: question roots-01: options: needs at least two options"),
+        ([q(options=[{"id": "a", "text": "A"}, {"id": "a", "text": "B"}], answer="a")],
+         "03-anatomy.yaml: question roots-01: options: option id 'a' is used twice"),
+        ([q(options=[{"id": "a"}, {"id": "b", "text": "B"}], answer="a")],
+         "03-anatomy.yaml: question roots-01: options.0.text: is required"),
+        ([q(id="Roots 01")],
+         "03-anatomy.yaml: question Roots 01: id: 'Roots 01' must be lower-case letters, digits and hyphens"),
+        ([q(type="multiple", answer=["l4-s3", "l9"])],
+         "03-anatomy.yaml: question roots-01: answer: 'l9' is not one of the options"),
+        ([q(type="multiple", answer=[])],
+         "03-anatomy.yaml: question roots-01: answer: needs at least one correct option"),
+        ([q(type="truefalse", options=None, answer="yes")],
+         "03-anatomy.yaml: question roots-01: answer: 'yes' is not true or false"),
+        ([q(type="numeric", options=None, answer="ten", unit="%")],
+         "03-anatomy.yaml: question roots-01: answer: 'ten' is not a finite number"),
+        ([q(type="numeric", options=None, answer=10, tolerance=-1)],
+         "03-anatomy.yaml: question roots-01: tolerance: -1.0 must not be negative"),
+        ([q(type="matching", options=None, answer=None, pairs=[{"left": "L4", "right": "knee"}])],
+         "03-anatomy.yaml: question roots-01: pairs: needs at least two pairs"),
         (
-            [q(type="matching", options=None, answer=None, pairs=[{"left": "L4", "right": "knee"}, {"left": "S1", "right": "ankle"}], distractors=["knee"])],
+            [q(type="matching", options=None, answer=None,
+               pairs=[{"left": "L4", "right": "knee"}, {"left": "S1", "right": "ankle"}], distractors=["knee"])],
             "03-anatomy.yaml: question roots-01: distractors: 'knee' is also a right answer",
         ),
         (
-            [q(type="ordering", options=None, answer=None, items=[{"id": "a", "text": "A"}, {"id": "a", "text": "B"}, {"id": "c", "text": "C"}])],
+            [q(type="ordering", options=None, answer=None,
+               items=[{"id": "a", "text": "A"}, {"id": "a", "text": "B"}, {"id": "c", "text": "C"}])],
             "03-anatomy.yaml: question roots-01: items: an item id is used twice",
         ),
-        ([q(type="ordering", options=None, answer=None, items=[{"id": "a", "text": "A"}, {"id": "b", "text": "B"}])], "03-anatomy.yaml: question roots-01: items: needs at least three items"),
+        ([q(type="ordering", options=None, answer=None, items=[{"id": "a", "text": "A"}, {"id": "b", "text": "B"}])],
+         "03-anatomy.yaml: question roots-01: items: needs at least three items"),
         (["just text"], "03-anatomy.yaml: question 1: must be a mapping"),
         ([], "03-anatomy.yaml: questions: must be a non-empty list"),
     ],
@@ -171,9 +193,12 @@ def test_bad_bank_message(tmp_path, questions, expected):
 
 def test_bad_yaml_and_bad_top_level(tmp_path):
     assert message(write(tmp_path, None, raw="questions: [\n")).startswith("03-anatomy.yaml: line ")
-    assert message(write(tmp_path, None, raw="- a\n- b\n")) == "03-anatomy.yaml: must be a mapping with a 'questions' list"
-    assert message(write(tmp_path, None, raw="questions: []\nextra: 1\n")) == "03-anatomy.yaml: extra: is not a known field"
-    assert message(tmp_path / "99-nothing.yaml") == "99-nothing.yaml: no such question bank (expected in sciatica_course/data/questions/)"
+    assert (message(write(tmp_path, None, raw="- a\n- b\n"))
+            == "03-anatomy.yaml: must be a mapping with a 'questions' list")
+    assert (message(write(tmp_path, None, raw="questions: []\nextra: 1\n"))
+            == "03-anatomy.yaml: extra: is not a known field")
+    assert (message(tmp_path / "99-nothing.yaml")
+            == "99-nothing.yaml: no such question bank (expected in sciatica_course/data/questions/)")
 
 
 def test_the_message_is_one_line_without_traceback_noise(tmp_path):
@@ -184,7 +209,8 @@ def test_the_message_is_one_line_without_traceback_noise(tmp_path):
 def test_load_all_fails_on_the_first_bad_bank(tmp_path):
     write(tmp_path, [q()], name="01-a.yaml")
     write(tmp_path, [q(answer="zz")], name="02-b.yaml")
-    with pytest.raises(CourseDataError, match=r"^02-b.yaml: question roots-01: answer: 'zz' is not one of the options$"):
+    with pytest.raises(CourseDataError,
+                       match=r"^02-b.yaml: question roots-01: answer: 'zz' is not one of the options$"):
         load_all(tmp_path)
 
 
@@ -199,7 +225,9 @@ def test_a_bad_bank_fails_the_book_build_validator(tmp_path, monkeypatch):
     write(tmp_path, [q(answer="L6")])
     monkeypatch.setattr(schema, "QUESTIONS_DIR", tmp_path)
     monkeypatch.setattr(sphinx_ext, "VALIDATORS", ["sciatica_course.quiz.schema:load_all"])
-    with pytest.raises(ExtensionError, match=r"course data: 03-anatomy.yaml: question roots-01: answer: 'L6' is not one of the options"):
+    with pytest.raises(ExtensionError,
+                       match=r"course data: 03-anatomy.yaml: question roots-01: answer: "
+                             r"'L6' is not one of the options"):
         sphinx_ext.validate_course_data(None)
 
 
