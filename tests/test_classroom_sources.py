@@ -46,3 +46,25 @@ def test_an_unknown_figure_is_named():
 
     with pytest.raises(CourseDataError, match="no_such: no such figure function"):
         sources.figure("no_such")
+
+
+def test_paper_shows_matching_and_ordering_items_in_the_order_the_book_shows():
+    """Handouts and keys use the bank's own display order (issue 15): matching choices as
+    Matching.choices() gives them, ordering items as Ordering.shown_order(stem:id) scrambles them,
+    the same calls quiz/render.py and quiz/widget.py make."""
+    from sciatica_course.course import CHAPTERS
+    from sciatica_course.quiz.schema import load_bank
+
+    seen = {"matching": 0, "ordering": 0}
+    for ch in CHAPTERS:
+        bank = load_bank(ch.stem)
+        entries = {e.id: e for e in sources.key_entries(ch.stem)}
+        for q in bank.questions:
+            if q.type == "matching":
+                assert entries[q.id].match_choices == q.choices()
+                seen["matching"] += 1
+            elif q.type == "ordering":
+                shown = [i.text for i in q.shown_order(f"{ch.stem}:{q.id}")]
+                assert entries[q.id].order_items == shown and shown != [i.text for i in q.items]
+                seen["ordering"] += 1
+    assert seen["matching"] >= 3 and seen["ordering"] >= 2, seen

@@ -115,19 +115,16 @@ class KeyEntry:
 
 def key_entry(e: dict) -> KeyEntry:
     """One entry of ``sciatica_course.quiz.key.answer_key`` as the classroom kit uses it."""
-    import hashlib
-
     entry = KeyEntry(id=e["id"], text=e["prompt"], kind=e["type"],
                      options=[(str(o["id"]), o["text"]) for o in e.get("options") or []],
                      answer=[str(a) for a in e["answer_labels"]], explanation=e["explanation"],
                      cites=list(e.get("cites") or []))
+    # The bank's own display order (quiz/schema.py), so paper shows what the book and JupyterLab show.
     if e["type"] == "matching" and isinstance(e.get("answer"), dict):
         entry.match_left = [str(k) for k in e["answer"]]
-        entry.match_choices = sorted({str(v) for v in e["answer"].values()}
-                                     | {str(d) for d in e.get("distractors") or []})
+        entry.match_choices = [str(c) for c in e["choices"]]
     if e["type"] == "ordering":
-        # a fixed order that is not the answer (unless chance makes it so for two items)
-        entry.order_items = sorted(entry.answer, key=lambda t: hashlib.sha256(f"{e['id']}:{t}".encode()).hexdigest())
+        entry.order_items = [str(t) for t in e["shown"]]
     return entry
 
 

@@ -6,7 +6,7 @@ from .render import short_citation
 from .schema import load_bank
 
 
-def _entry(q) -> dict:
+def _entry(q, stem: str) -> dict:
     e = {
         "id": q.id,
         "type": q.type,
@@ -31,12 +31,14 @@ def _entry(q) -> dict:
     elif q.type == "matching":
         e["answer"] = {p.left: p.right for p in q.pairs}
         e["distractors"] = list(q.distractors)
+        e["choices"] = q.choices()  # the order the book and JupyterLab show them in
     elif q.type == "ordering":
         e["answer"] = [i.id for i in q.items]
+        e["shown"] = [i.text for i in q.shown_order(f"{stem}:{q.id}")]  # as the book and JupyterLab show them
     return e
 
 
 def answer_key(stem: str) -> list[dict]:
     """One dict per question, in bank order: id, type, prompt, options [{id, text}], answer (the
     stored value), answer_labels (the words of the right answer), explanation, objective, cites."""
-    return [_entry(q) for q in load_bank(stem).questions]
+    return [_entry(q, stem) for q in load_bank(stem).questions]
