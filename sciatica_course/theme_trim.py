@@ -43,6 +43,7 @@ DEFERRABLE = {"doctools.js", "sphinx_highlight.js", "clipboard.min.js", "copybut
 _URL = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)")
 _FA_FACE = re.compile(r"@font-face\s*{[^}]*Font Awesome[^}]*}")
 _BUNDLE_REF = re.compile(r"styles/(sciatica-[0-9a-f]{12}\.css)")
+_DIGEST_NAME = re.compile(r"\.[0-9a-f]{32,}\.css$")
 
 
 def _visit_hide_cell_input(self, node) -> None:
@@ -82,12 +83,13 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
 
 
 def _bundle_name(app, files: tuple[str, ...]) -> str:
-    """``_static/styles/sciatica-<hash>.css``, with its file list beside it. A file written only at
-    build-finished (MyST-NB's ``mystnb.<digest>.css``) is hashed by its name, which has a digest."""
+    """``_static/styles/sciatica-<hash>.css``, with its file list beside it. A file named with its
+    content's digest is hashed by name: MyST-NB writes its ``mystnb.<digest>.css`` only at
+    build-finished, so it is there when pages are written in a rebuild but not in a first build."""
     out = Path(app.outdir)
     h = hashlib.sha256(repr((files, sorted(app.config.html_theme_options.items()))).encode())
     for f in files:
-        if (out / f).is_file():
+        if not _DIGEST_NAME.search(f) and (out / f).is_file():
             h.update((out / f).read_bytes())
     name = f"{BUNDLE_DIR}/sciatica-{h.hexdigest()[:12]}"
     manifest = out / f"{name}.json"

@@ -4,6 +4,7 @@ book (the browser tests check the pages as a reader gets them)."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 from pathlib import Path
 
@@ -110,6 +111,25 @@ def test_bundle_refuses_a_missing_file_or_an_import(tmp_path):
         tt.bundle_text(tmp_path, ["a.css"])
     with pytest.raises(ExtensionError, match="gone.css"):
         tt.bundle_text(tmp_path, ["gone.css"])
+
+
+def test_bundle_name_follows_content_and_is_the_same_in_a_first_build_and_a_rebuild(tmp_path):
+    """A file written only at build-finished (MyST-NB's mystnb.<digest>.css) is there when a
+    rebuild writes its pages and not in a first build: pages of both must link the same bundle."""
+    from types import SimpleNamespace
+
+    app = SimpleNamespace(outdir=str(tmp_path), config=SimpleNamespace(html_theme_options={"a": 1}))
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_static" / "a.css").write_text("a{}", encoding="utf-8")
+    files = ("_static/a.css", "_static/mystnb." + "0" * 64 + ".css")
+    first = tt._bundle_name(app, files)
+    (tmp_path / files[1]).write_text("written at build-finished", encoding="utf-8")
+    assert tt._bundle_name(app, files) == first
+    assert (tmp_path / first).with_suffix(".json").read_text(encoding="utf-8") == json.dumps(list(files))
+    (tmp_path / "_static" / "a.css").write_text("a{color:red}", encoding="utf-8")
+    assert tt._bundle_name(app, files) != first  # a changed style is a new file
+    app.config.html_theme_options = {"a": 2}
+    assert len({tt._bundle_name(app, files), first}) == 2
 
 
 # ---------------------------------------------------------------- the built book
