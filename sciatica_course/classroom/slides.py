@@ -38,8 +38,6 @@ from ..data import NOTEBOOKS_DIR, REVEAL_DIR, SLIDES_CSS, SLIDES_OUT_DIR, STATIC
 
 VENDOR = REVEAL_DIR
 OUT_DIR = SLIDES_OUT_DIR
-WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-PLOTLY_MIME = "application/vnd.plotly.v1+json"
 SLIDE_LEVELS = range(1, 4)  # a heading of level 1 to 3 starts a slide
 
 
