@@ -44,3 +44,23 @@ def test_printed_chapter_has_content_and_no_navigation(book_server, chromium, tm
     for nav in ["Skip to main content", "Back to top", "Ctrl+K", "Download this page"]:
         assert nav not in text
     assert log.clean(), log.report()
+
+
+def test_printed_explorer_gives_its_table_not_instructions_for_a_control(book_server, chromium, tmp_path):
+    """Paper has no buttons: chapter 3 printed from the browser shows the anatomy explorer's table
+    (the roots and what each supplies), never "Pick L4, L5 or S1 above" (issue 13)."""
+    from browser import PageLog, new_page
+
+    log = PageLog()
+    page = new_page(chromium, log, viewport={"width": 1280, "height": 900})
+    page.goto(book_server + "notebooks/03-anatomy.html")
+    page.wait_for_load_state("networkidle")
+    page.emulate_media(media="print")
+    pdf = tmp_path / "anatomy.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    assert "Pick L4" not in text and "above to see" not in text
+    for root in ("L4", "L5", "S1"):
+        assert root in text
+    assert "ankle jerk" in text and "knee jerk" in text  # cells of the explorer's table
+    assert log.clean(), log.report()
