@@ -146,3 +146,47 @@ def test_case_markup_is_labelled_and_the_page_loads_nothing_from_elsewhere(book_
     scripts = page.evaluate("() => [...document.scripts].map(s => s.src).filter(Boolean)")
     assert any(s.endswith("sciatica-cases.js") or "sciatica-cases.js?" in s for s in scripts)
     assert not log.blocked and not log.page_errors, log.report()
+
+
+def paths_to_every_end(c) -> dict[str, list[int]]:
+    """For each end of case ``c``, the shortest list of 1-based choices from the start that
+    reaches it (breadth first over the case's own graph)."""
+    from collections import deque
+
+    found, seen, queue = {}, {c.start}, deque([(c.start, [])])
+    while queue:
+        at, path = queue.popleft()
+        node = c.node(at)
+        if node.is_end:
+            found.setdefault(at, path)
+            continue
+        for n, ch in enumerate(node.choices, 1):
+            if ch.to not in seen:
+                seen.add(ch.to)
+                queue.append((ch.to, path + [n]))
+    return found
+
+
+@pytest.mark.parametrize("cid", ["three-weeks", "foot-drop", "blood-thinners"])
+def test_every_end_of_every_case_is_reached_by_keyboard(book_server, chromium, cid):
+    """Issue 16's done list: each case walked to each of its ends, by keyboard only, starting again
+    between walks; the ends come from the case data, so a new end is walked too."""
+    c = cases.load_case(cid)
+    root = cases.dom_id(cid)
+    routes = paths_to_every_end(c)
+    ends = c.ends
+    assert sorted(routes) == sorted(ends), f"{cid}: ends not reachable: {set(ends) - set(routes)}"
+    log = PageLog()
+    page = open_page(chromium, book_server, log)
+    section = page.locator(f"#{root}")
+    section.locator(".sc-case-step").focus()
+    for end, route in routes.items():
+        assert walk(page, c, route) == end
+        text = section.locator(".sc-case-step").inner_text()
+        assert text.startswith("The end of this path. " + cases.ENDINGS[c.node(end).end])
+        tab_to(page, root, lambda a: a["text"] == "Start again")
+        page.keyboard.press("Enter")
+        assert section.get_attribute("data-at") == c.start
+    assert len(routes) >= 4
+    assert not log.blocked, log.report()
+    assert not log.page_errors and not log.console_errors, log.report()
