@@ -22,14 +22,14 @@ from pathlib import Path
 
 import markupsafe
 from sphinx.errors import ExtensionError
-from sphinx.util.docutils import SphinxDirective
 from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from . import bibliography  # noqa: F401  registers the course's citation styles (_config.yml)
+from .data import BIB_FILE, PACKAGE_DIR, STATIC_DIR
+from .errors import CourseDataError
 
 logger = logging.getLogger(__name__)
-
-from .data import BIB_FILE, PACKAGE_DIR, STATIC_DIR
-from . import bibliography  # noqa: F401  registers the course's citation styles (_config.yml)
-from .errors import CourseDataError
 
 # "module:function" callables that load and validate every data file; each raises
 # CourseDataError on the first problem.

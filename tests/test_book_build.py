@@ -93,7 +93,8 @@ def test_every_page_has_a_description_of_its_own(built_book):
 
     for ch in CHAPTERS:
         text = (html / "notebooks" / f"{ch.stem}.html").read_text(encoding="utf-8")
-        assert re.search(r'<meta name="description" content="[^"]*' + re.escape(ch.question.replace("'", "&#39;")), text), ch.stem
+        assert re.search(r'<meta name="description" content="[^"]*' + re.escape(ch.question.replace("'", "&#39;")),
+                         text), ch.stem
 
 
 def test_favicon_is_shipped_and_linked(built_book):

@@ -15,8 +15,8 @@ from sciatica_course.display import PLOTLY_MIME, CourseFigure
 OKABE_ITO = {figures.BLACK, figures.ORANGE, figures.SKY, figures.GREEN, figures.YELLOW, figures.BLUE,
              figures.VERMILLION, figures.PURPLE}
 CONTRACT = ["lbp_burden", "sciatica_prevalence", "anatomy_explorer", "piriformis_variants",
-            "cortisol_and_neurotransmitters", "endorphins", "h_reflex", "blood_flow", "majchrzycki_2014", "cherkin_2011", "furlan_2015",
-            "guidelines"]
+            "cortisol_and_neurotransmitters", "endorphins", "h_reflex", "blood_flow", "majchrzycki_2014",
+            "cherkin_2011", "furlan_2015", "guidelines"]
 
 
 @pytest.fixture(scope="module")
@@ -156,7 +156,8 @@ def test_piriformis_variants_pooled_and_single_series(built, ds):
     smoll = ds.get("smoll2010", "variant-cadavers").value
     assert math.isclose(pooled.x[0], smoll.value)
     lo, hi = smoll.ci
-    assert math.isclose(pooled.x[0] + pooled.error_x.array[0], hi) and math.isclose(pooled.x[0] - pooled.error_x.arrayminus[0], lo)
+    assert math.isclose(pooled.x[0] + pooled.error_x.array[0], hi)
+    assert math.isclose(pooled.x[0] - pooled.error_x.arrayminus[0], lo)
     assert math.isclose(pooled.x[1], 100 - ds.get("poutoglidou2020", "typical-pooled").value.value)
     assert math.isclose(single.x[0], ds.get("natsis2014", "variant").value.value)
     assert math.isclose(single.x[1], 100 - ds.get("mbaka2022", "typical").value.value)
@@ -432,7 +433,8 @@ def test_every_figure_turns_off_plotly_cloud_buttons():
         fig = f()
         spec = fig.plotly_json()
         assert spec["config"]["showSendToCloud"] is False and spec["config"]["plotlyServerURL"] == "", f.__name__
-        payload = _re.search(r'<script type="application/json" class="sc-plot-data">(.*?)</script>', fig.to_html(), _re.S)
+        payload = _re.search(r'<script type="application/json" class="sc-plot-data">(.*?)</script>', fig.to_html(),
+                             _re.S)
         assert _json.loads(payload.group(1).replace("<\\/", "</"))["config"] == display.PLOTLY_CONFIG, f.__name__
 
 
