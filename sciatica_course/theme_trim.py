@@ -36,10 +36,12 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 THEME_CSS = ("_static/basic.css", "_static/styles/pydata-sphinx-theme.css")
 BUNDLE_DIR = "_static/styles"
 DROP = {"_static/sphinx-thebe.js", "_static/sphinx-thebe.css"}
-# Scripts that only attach behaviour to the page (not on search.html: its searchtools.js needs
-# doctools.js first). documentation_options.js stays blocking: inline scripts assign to it at once.
+# Scripts that only attach behaviour to the page. documentation_options.js stays blocking: inline
+# scripts assign to it at once; on search.html so do doctools.js and sphinx_highlight.js, which
+# the theme's (blocking) searchtools.js uses.
 DEFERRABLE = {"doctools.js", "sphinx_highlight.js", "clipboard.min.js", "copybutton.js",
               "scripts/sphinx-book-theme.js", "togglebutton.js", "design-tabs.js"}
+SEARCH_NEEDS = {"doctools.js", "sphinx_highlight.js"}
 _URL = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)")
 _FA_FACE = re.compile(r"@font-face\s*{[^}]*Font Awesome[^}]*}")
 _BUNDLE_REF = re.compile(r"styles/(sciatica-[0-9a-f]{12}\.css)")
@@ -65,10 +67,10 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
         if name in DROP or "THEBE_JS_URL" in js.attributes.get("body", "") or key in seen:
             continue
         seen.add(key)
-        if (name.removeprefix("_static/") in DEFERRABLE and pagename != "search"
+        short = name.removeprefix("_static/")
+        if (short in DEFERRABLE and not (pagename == "search" and short in SEARCH_NEEDS)
                 and not {"defer", "async"} & js.attributes.keys()):
-            app.add_js_file(name.removeprefix("_static/"), priority=js.priority, loading_method="defer",
-                            **js.attributes)
+            app.add_js_file(short, priority=js.priority, loading_method="defer", **js.attributes)
         else:
             scripts.append(js)
     css = sorted((c for c in context["css_files"] if str(c.filename) not in DROP), key=lambda c: c.priority)

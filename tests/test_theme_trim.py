@@ -154,15 +154,17 @@ def test_built_pages_link_one_stylesheet_that_holds_theme_icons_and_toggle(built
         assert head.count(f'styles/{bundles[0].name}"') == 1, rel
 
 
-def test_behaviour_scripts_are_deferred_except_on_the_search_page(built_book):
+def test_behaviour_scripts_are_deferred_but_search_tools_needs_are_not(built_book):
     html = built_book["html"]
     head = _head(html, "notebooks/03-anatomy.html")
     for name in tt.DEFERRABLE - {"design-tabs.js"}:
         tag = re.search(r"<script [^>]*src=\"[^\"]*" + re.escape(name) + r"\?[^>]*>", head)
         assert tag and "defer" in tag.group(0), name
     assert re.search(r'<script src="[^"]*documentation_options\.js', head)  # stays blocking
-    search = _head(html, "search.html")
-    assert re.search(r'<script src="[^"]*doctools\.js', search)
+    search = _head(html, "search.html")  # the theme's searchtools.js (blocking) needs two of them first
+    assert re.search(r'<script src="[^"]*doctools\.js[^>]*></script>(.|\n)*searchtools\.js', search)
+    assert re.search(r'<script src="[^"]*sphinx_highlight\.js', search)
+    assert re.search(r'<script defer="defer" src="[^"]*copybutton\.js', search)
     scripts = re.findall(r"<script[^>]*>[^<]*</script>", head)
     assert len(scripts) == len(set(scripts)), "a script is included twice"
     assert "thebe" not in head.lower()
