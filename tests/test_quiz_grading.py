@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sciatica_course.quiz.grading import CORRECT, INVALID, WRONG, grade, parse_number
+from sciatica_course.quiz.grading import CORRECT, INVALID, WRONG, grade, parse_number, shown
 from sciatica_course.quiz.schema import _QUESTION
 
 BASE = {"prompt": "P?", "objective": "O", "explanation": "E", "about": "using-the-course"}
@@ -84,7 +84,7 @@ def test_numeric_tolerance_edges(typed, status):
 def test_numeric_not_a_number_is_invalid_not_wrong(typed):
     r = grade(NUM, typed)
     assert r.status == INVALID and not r.counts
-    assert r.message.startswith(f"'{typed}' ") or r.message == "Type a number, then check."
+    assert r.message.startswith(f"{shown(typed)} ") or r.message == "Type a number, then check."
     assert ("could not be read" in r.message or "is not a number" in r.message) or not isinstance(typed, str)
 
 

@@ -13,10 +13,15 @@ Answer shapes (the same in the widget, the book's JavaScript and the exports):
   ``"16,9"``, ``"16.9 %"``, ``"1,000"``, ``"843 million"``): see :func:`read_answer`;
 - matching: ``{left: right}`` for every left item;
 - ordering: the list of item ids in the learner's order (or ``{item id: place}``, 1-based).
+
+The book's script (``graders`` in static/sciatica-quiz.js) applies the same rules with the same
+messages; tests/fixtures/grading_cases.json is run against both. A message quotes the answer as
+:func:`shown` does (text in quotes, anything else as JSON), as the script's ``shown`` does.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -46,6 +51,38 @@ class Result:
 
 def _invalid(message: str) -> Result:
     return Result(INVALID, message)
+
+
+def _as_script_json(value: Any) -> Any:
+    """Whole floats as integers (JSON.stringify writes 2.0 as 2), in lists and mappings too."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return int(value)
+    if isinstance(value, (list, tuple)):
+        return [_as_script_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _as_script_json(v) for k, v in value.items()}
+    return value
+
+
+def shown(value: Any) -> str:
+    """An answer as a message quotes it, the same as ``shown`` in the book's script: text in single
+    quotes as typed ('l6'), anything else as JSON (7, true, null, ["a"], {"a":1}, NaN)."""
+    if isinstance(value, str):
+        return f"'{value}'"
+    return json.dumps(_as_script_json(value), separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+_PLACE = re.compile(r"\s*[+-]?[0-9]+\s*")
+
+
+def _place(value: Any) -> int | None:
+    """A place number of an ordering answer: a whole number, or text of digits (spaces and a sign
+    allowed: " 2 ", "+2", "02"); None for anything else (2.5, "2.0", "1_0", true, ["2"])."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not _PLACE.fullmatch(str(value)):
+        return None
+    return int(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -149,10 +186,10 @@ def read_answer(typed: Any, unit: str = "", scale: str | None = None) -> Reading
     if typed is None:
         return Reading(error="Type a number, then check.")
     if isinstance(typed, bool) or not isinstance(typed, (int, float, str)):
-        return Reading(error=f"'{typed}' is not a number. Type a number such as 12.5{hint}.")
+        return Reading(error=f"{shown(typed)} is not a number. Type a number such as 12.5{hint}.")
     if not isinstance(typed, str):  # a number (a saved answer): already in the question's terms
         if not math.isfinite(typed) or abs(typed) >= LIMIT:
-            return Reading(error=f"'{typed}' is not a number that can be an answer here.")
+            return Reading(error=f"{shown(typed)} is not a number that can be an answer here.")
         value = float(typed) + 0.0
         return Reading(value, say(value, unit, scale))
     t = re.sub(_SPACE + "+", " ", typed).strip(" ")
@@ -218,7 +255,7 @@ def grade_single(q: Single, answer: Any) -> Result:
         return _invalid("Choose one answer, then check.")
     opt = q.option(str(answer)) if isinstance(answer, str) else None
     if opt is None:
-        return _invalid(f"{answer!r} is not one of the choices.")
+        return _invalid(f"{shown(answer)} is not one of the choices.")
     fb = [opt.feedback] if opt.feedback else []
     if opt.id == q.answer:
         return Result(CORRECT, "Correct.", fb, opt.id)
@@ -233,7 +270,7 @@ def grade_multiple(q: Multiple, answer: Any) -> Result:
     chosen = []
     for a in answer:
         if not isinstance(a, str) or q.option(a) is None:
-            return _invalid(f"{a!r} is not one of the choices.")
+            return _invalid(f"{shown(a)} is not one of the choices.")
         if a not in chosen:
             chosen.append(a)
     # Normalise to the bank's order, so exports of the same choice are identical.
@@ -276,16 +313,17 @@ def grade_numeric(q: Numeric, answer: Any) -> Result:
 def grade_matching(q: Matching, answer: Any) -> Result:
     if not isinstance(answer, dict):
         return _invalid("Choose a match for every item, then check.")
-    choices = set(q.choices())
-    missing = [p.left for p in q.pairs if not answer.get(p.left)]
+    choices = q.choices()  # a list: a value that is not text (a list, a mapping) is simply not in it
+    # Missing: no key, null or empty text (in the order shown); any other value must be a choice.
+    missing = [p.left for p in q.pairs if answer.get(p.left) is None or answer.get(p.left) == ""]
     if missing:
         return _invalid(f"Choose a match for every item (missing: {', '.join(missing)}).")
-    unknown = [k for k in answer if k not in {p.left for p in q.pairs}]
+    unknown = sorted((k for k in answer if k not in {p.left for p in q.pairs}), key=str)
     if unknown:
-        return _invalid(f"{unknown[0]!r} is not an item of this question.")
+        return _invalid(f"{shown(unknown[0])} is not an item of this question.")
     for p in q.pairs:
         if answer[p.left] not in choices:
-            return _invalid(f"{answer[p.left]!r} is not one of the choices.")
+            return _invalid(f"{shown(answer[p.left])} is not one of the choices.")
     normal = {p.left: answer[p.left] for p in q.pairs}
     right = sum(normal[p.left] == p.right for p in q.pairs)
     if right == len(q.pairs):
@@ -300,10 +338,9 @@ def grade_ordering(q: Ordering, answer: Any) -> Result:
         for iid, place in answer.items():
             if place in (None, ""):
                 return _invalid("Give every step a place, then check.")
-            try:
-                places[str(iid)] = int(place)
-            except (TypeError, ValueError):
-                return _invalid(f"{place!r} is not a place number.")
+            if _place(place) is None:
+                return _invalid(f"{shown(place)} is not a place number.")
+            places[str(iid)] = _place(place)
         if len(places) != len(ids) or set(places) != set(ids):
             return _invalid("Give every step a place, then check.")
         if len(set(places.values())) != len(places):
@@ -313,10 +350,10 @@ def grade_ordering(q: Ordering, answer: Any) -> Result:
         answer = [iid for iid, _ in sorted(places.items(), key=lambda kv: kv[1])]
     if not isinstance(answer, (list, tuple)) or not answer or any(a in (None, "") for a in answer):
         return _invalid("Give every step a place, then check.")
-    answer = [str(a) for a in answer]
     for a in answer:
-        if a not in ids:
-            return _invalid(f"{a!r} is not one of the steps.")
+        if not isinstance(a, str) or a not in ids:
+            return _invalid(f"{shown(a)} is not one of the steps.")
+    answer = list(answer)
     if len(set(answer)) != len(answer):
         return _invalid("Two steps share the same place: give each step its own place.")
     if len(answer) != len(ids):

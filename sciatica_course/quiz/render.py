@@ -92,7 +92,7 @@ def payload(q) -> dict:
     elif q.type == "numeric":
         p.update(a=q.answer, tol=q.tolerance, unit=q.unit, scale=q.scale or "")
     elif q.type == "matching":
-        p.update(a={pr.left: pr.right for pr in q.pairs}, choices=q.choices())
+        p.update(a={pr.left: pr.right for pr in q.pairs}, choices=q.choices(), lefts=[pr.left for pr in q.pairs])
     elif q.type == "ordering":
         p.update(a=[i.id for i in q.items])
     return p

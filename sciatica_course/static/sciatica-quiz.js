@@ -3,7 +3,8 @@
  * Each quiz is a <section class="sc-quiz"> written by sciatica_course/quiz/render.py. A question's
  * answer, feedback and explanation travel in data-payload (JSON, XOR-ed with the form's id, base64),
  * so they are not in the page text until the learner checks an answer. The grading rules and the
- * messages mirror sciatica_course/quiz/grading.py (tested in Python; the browser test checks this).
+ * messages mirror sciatica_course/quiz/grading.py, rule for rule: tests/fixtures/grading_cases.json
+ * (every question type, right, wrong and invalid answers) is run against both.
  *
  * Numbers typed by learners are read by readNumber, the grammar of read_answer in grading.py
  * ("1,000", "2,5", "843 million"); tests/fixtures/numeric_cases.json is run against both.
@@ -30,6 +31,9 @@
  * record (the record copied aside first), but only that field is dropped: the answer is kept.
  * One clock: today() reads window.sciaticaClock (a function returning a Date) when a page or a
  * test sets it, else the real date.
+ * Tests only: when window.sciaticaQuizTestHooks is true before this script runs,
+ * window.sciaticaQuizGraders.grade(form, answer) grades an answer as the form's Check button does
+ * (the form's own payload), for answers its inputs cannot give (tests/fixtures/grading_cases.json).
  */
 (function () {
   "use strict";
@@ -291,10 +295,14 @@
     var terms = inWords(unit, scale), hint = terms ? " (in " + terms + ")" : "";
     if (typed === null || typed === undefined) return { error: "Type a number, then check." };
     if (typeof typed === "number") {
-      if (!isFinite(typed) || Math.abs(typed) >= LIMIT) return { error: "'" + typed + "' is not a number that can be an answer here." };
+      if (!isFinite(typed) || Math.abs(typed) >= LIMIT) {
+        return { error: shown(typed) + " is not a number that can be an answer here." };
+      }
       return { value: typed + 0, text: say(typed + 0, unit, scale), noted: false };
     }
-    if (typeof typed !== "string") return { error: "'" + String(typed) + "' is not a number. Type a number such as 12.5" + hint + "." };
+    if (typeof typed !== "string") {
+      return { error: shown(typed) + " is not a number. Type a number such as 12.5" + hint + "." };
+    }
     var t = typed.replace(SPACES, " ").replace(/^ +| +$/g, "");
     if (!t) return { error: "Type a number, then check." };
     var head = HEAD.exec(t);
@@ -328,7 +336,11 @@
     return { value: value, text: say(value, unit, scale), noted: noted };
   }
 
-  function shown(a) { return typeof a === "string" ? "'" + a + "'" : JSON.stringify(a); }
+  // An answer as a message quotes it (grading.shown): text in quotes, anything else as JSON.
+  function shown(a) {
+    if (typeof a === "number" && !isFinite(a)) return String(a); // NaN, Infinity: as Python's json writes them
+    return typeof a === "string" ? "'" + a + "'" : JSON.stringify(a);
+  }
   function isList(a) { return Array.isArray(a); }
   function isPlain(a) { return !!a && typeof a === "object" && !Array.isArray(a); }
 
@@ -374,10 +386,10 @@
     },
     matching: function (p, a) {
       if (!isPlain(a)) return invalid("Choose a match for every item, then check.");
-      var lefts = Object.keys(p.a);
-      var missing = lefts.filter(function (l) { return !a[l]; });
+      var lefts = p.lefts || Object.keys(p.a); // the order shown
+      var missing = lefts.filter(function (l) { return a[l] === undefined || a[l] === null || a[l] === ""; });
       if (missing.length) return invalid("Choose a match for every item (missing: " + missing.join(", ") + ").");
-      var unknown = Object.keys(a).filter(function (k) { return lefts.indexOf(k) < 0; });
+      var unknown = Object.keys(a).filter(function (k) { return lefts.indexOf(k) < 0; }).sort();
       if (unknown.length) return invalid(shown(unknown[0]) + " is not an item of this question.");
       for (var i = 0; i < lefts.length; i++) {
         if (p.choices.indexOf(a[lefts[i]]) < 0) return invalid(shown(a[lefts[i]]) + " is not one of the choices.");
@@ -396,7 +408,9 @@
         for (var i = 0; i < ids.length; i++) {
           var v = a[ids[i]];
           if (v === null || v === undefined || v === "") return invalid("Give every step a place, then check.");
-          if (!/^\s*[+-]?[0-9]+\s*$/.test(String(v)) || typeof v === "boolean") return invalid(shown(v) + " is not a place number.");
+          if ((typeof v !== "number" && typeof v !== "string") || !/^\s*[+-]?[0-9]+\s*$/.test(String(v))) {
+            return invalid(shown(v) + " is not a place number.");
+          }
           places[ids[i]] = parseInt(v, 10);
         }
         if (ids.length !== n || ids.some(function (k) { return p.a.indexOf(k) < 0; })) return invalid("Give every step a place, then check.");
@@ -406,8 +420,12 @@
         a = ids.slice().sort(function (x, y) { return places[x] - places[y]; });
       }
       if (!isList(a) || !a.length || a.some(function (x) { return x === null || x === undefined || x === ""; })) return invalid("Give every step a place, then check.");
-      order = a.map(String);
-      for (var k = 0; k < order.length; k++) if (p.a.indexOf(order[k]) < 0) return invalid(shown(order[k]) + " is not one of the steps.");
+      order = a.slice();
+      for (var k = 0; k < order.length; k++) {
+        if (typeof order[k] !== "string" || p.a.indexOf(order[k]) < 0) {
+          return invalid(shown(order[k]) + " is not one of the steps.");
+        }
+      }
       if (order.some(function (x, j) { return order.indexOf(x) !== j; })) return invalid("Two steps share the same place: give each step its own place.");
       if (order.length !== n) return invalid("Give every step a place, then check.");
       var ok = order.filter(function (x, j) { return x === p.a[j]; }).length;
@@ -415,6 +433,14 @@
       return result("wrong", "Not quite: " + ok + " of " + n + " steps are in the right place.", [], order);
     }
   };
+
+  if (window.sciaticaQuizTestHooks === true) {
+    window.sciaticaQuizGraders = {
+      grade: function (form, answer) {
+        return graders[form.getAttribute("data-type")](decode(form.getAttribute("data-payload"), form.id), answer);
+      }
+    };
+  }
 
   // ------------------------------------------------------------------ reading and setting inputs
   function readAnswer(form, type) {
