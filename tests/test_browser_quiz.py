@@ -248,7 +248,8 @@ def test_out_of_range_saved_answers_do_not_count_and_marks_match_the_score(book_
         ".map(b => b.textContent.trim() ? b.className.replace('sc-q-feedback sc-fb-', '') : '')"
     )
     right, answered = shown.count("correct"), sum(1 for s in shown if s)
-    assert page.inner_text(SCORE) == f"Score: {right} of 7 correct ({answered} answered)." == "Score: 1 of 7 correct (1 answered)."
+    assert (page.inner_text(SCORE) == f"Score: {right} of 7 correct ({answered} answered)."
+            == "Score: 1 of 7 correct (1 answered).")
     assert "Not quite" not in page.locator(Q).inner_text()  # the bad record is not shown either
     notice = page.inner_text("#scq-03-anatomy-notice")
     assert "damaged and are not counted" in notice and "set aside as" in notice

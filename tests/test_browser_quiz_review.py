@@ -21,8 +21,8 @@ import pytest
 from browser import PageLog, new_page, serve
 from sciatica_course.course import CHAPTERS
 from sciatica_course.quiz import review
-from sciatica_course.quiz.review import Card
 from sciatica_course.quiz.render import quiz_html, review_html
+from sciatica_course.quiz.review import Card
 from sciatica_course.quiz.schema import load_bank
 
 pytestmark = pytest.mark.browser
@@ -145,7 +145,8 @@ def test_review_page_shows_what_is_due_as_the_clock_moves(site, chromium):
     plant(page, records)
     page.reload(wait_until="load")
     assert visible_questions(page) == [f"scq-04-causes-{causes.questions[0].id}"]
-    assert page.inner_text("#scq-review-summary") == "1 question is due for review today (from 1 chapter). Answered: 0 of 1."
+    assert (page.inner_text("#scq-review-summary")
+            == "1 question is due for review today (from 1 chapter). Answered: 0 of 1.")
     page.context.close()
 
     page = new_page(chromium, log)
@@ -155,7 +156,8 @@ def test_review_page_shows_what_is_due_as_the_clock_moves(site, chromium):
     page.reload(wait_until="load")
     assert visible_questions(page) == ["scq-03-anatomy-roots-01", f"scq-04-causes-{causes.questions[0].id}"]
     assert page.locator("#scq-review-03-anatomy").is_visible()
-    assert page.inner_text("#scq-review-summary") == "2 questions are due for review today (from 2 chapters). Answered: 0 of 2."
+    assert (page.inner_text("#scq-review-summary")
+            == "2 questions are due for review today (from 2 chapters). Answered: 0 of 2.")
     # Answer rightly, very sure: the card moves to box 2, due 3 days from the moved clock.
     form = page.locator(Q)
     form.get_by_label("L4 to S3").check()
@@ -186,7 +188,8 @@ def test_review_page_shows_what_is_due_as_the_clock_moves(site, chromium):
     page.goto(site + "review.html", wait_until="load")
     plant(page, {})
     page.reload(wait_until="load")
-    assert visible_questions(page) == [] and page.inner_text("#scq-review-summary") == "Nothing is due for review today."
+    assert visible_questions(page) == []
+    assert page.inner_text("#scq-review-summary") == "Nothing is due for review today."
     page.context.close()
     assert log.clean(), log.report()
 

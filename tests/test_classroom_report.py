@@ -218,7 +218,8 @@ def test_every_bad_file_is_reported_by_name_and_the_rest_kept(report):
 def test_order_of_files_does_not_change_the_numbers():
     a = rp.build_report([FIXTURES / n for n in ALL], banks())
     b = rp.build_report([FIXTURES / n for n in reversed(ALL)], banks())
-    assert [(q.qid, q.answered, q.correct) for q in a.questions] == [(q.qid, q.answered, q.correct) for q in b.questions]
+    assert ([(q.qid, q.answered, q.correct) for q in a.questions]
+            == [(q.qid, q.answered, q.correct) for q in b.questions])
     assert [(s.learner, s.score, s.total) for s in a.learners] == [(s.learner, s.score, s.total) for s in b.learners]
 
 
@@ -242,7 +243,8 @@ def test_written_csv_and_html(report, tmp_path):
     with paths["problems"].open() as fh:
         assert len(list(csv.DictReader(fh))) == 8
     assert (q2["right_first_check"], q2["percent_right_first_check"], q2["most_common_first_wrong_answer"],
-            q2["times_chosen_first"], q2["first_answer_not_kept"]) == ("0", "0.0", "L4 (the fourth lumbar root)", "1", "2")
+            q2["times_chosen_first"], q2["first_answer_not_kept"]) == (
+        "0", "0.0", "L4 (the fourth lumbar root)", "1", "2")
     html = paths["html"].read_text()
     # small and offline: plotly.js is the course's basic bundle, written beside the page
     assert "Plotly.newPlot" in html and len(html) < 100_000
@@ -259,6 +261,7 @@ def test_written_csv_and_html(report, tmp_path):
     assert "0% (0/3)" in table and "L4 (the fourth lumbar root) (1 of 3)" in table and "33.3% (1/3)" in table
 
 
+@pytest.mark.slow  # runs the command in a subprocess
 def test_cli_with_the_course_banks(tmp_path):
     """End to end through ``python -m sciatica_course``: versions come from the real bank files."""
     current = rp.current_banks()
@@ -278,8 +281,9 @@ def test_cli_with_the_course_banks(tmp_path):
     (tmp_path / "yan.json").write_text(json.dumps(old))
     shutil.copy(FIXTURES / "malformed.json", tmp_path)
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-m", "sciatica_course", "class-report", *sorted(map(str, tmp_path.glob("*.json"))),
-                           "--out", str(out)], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "sciatica_course", "class-report",
+                           *sorted(map(str, tmp_path.glob("*.json"))), "--out", str(out)],
+                          capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
     assert "malformed.json: line 3: is not valid JSON" in proc.stdout
@@ -342,6 +346,8 @@ def test_html_report_draws_its_chart_offline_without_share_button(report, tmp_pa
         bars = page.evaluate("document.querySelectorAll('#class-chart .trace.bars').length")
         assert bars == 2  # right at the first check, right in the end
         page.hover("#class-chart")
-        titles = page.evaluate("[...document.querySelectorAll('#class-chart .modebar-btn')].map(b => b.getAttribute('data-title'))")
-        assert titles and not any("share" in t.lower() or "cloud" in t.lower() or "chart studio" in t.lower() for t in titles)
+        titles = page.evaluate("[...document.querySelectorAll('#class-chart .modebar-btn')]"
+                               ".map(b => b.getAttribute('data-title'))")
+        assert titles and not any("share" in t.lower() or "cloud" in t.lower() or "chart studio" in t.lower()
+                                  for t in titles)
         assert log.clean(), log.report()

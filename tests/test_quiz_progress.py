@@ -28,6 +28,7 @@ def test_default_path_honours_the_environment(path):
     assert ProgressStore().path == path
 
 
+@pytest.mark.slow  # a second interpreter in a subprocess
 def test_record_and_read_back_in_a_new_process(path):
     s = ProgressStore(path)
     s.record("03-anatomy", "aaaaaaaaaaaa", "roots-01", "l4-s3", True, 2)
@@ -80,7 +81,8 @@ def test_reset_forgets_one_chapter_only(path):
         (b"\xff\xfe\x00garbage", "is not a readable progress file"),
         ('{"nbformat": 4, "cells": []}', "is not a sciatica-course progress file"),
         ('[1, 2, 3]', "is not a sciatica-course progress file"),
-        ('{"format": "sciatica-course-progress", "version": 99, "chapters": {}}', "has progress format version 99, not 1"),
+        ('{"format": "sciatica-course-progress", "version": 99, "chapters": {}}',
+         "has progress format version 99, not 1"),
     ],
 )
 def test_corrupt_or_foreign_file_is_reported_and_set_aside(path, content, reason):
@@ -220,7 +222,7 @@ def test_class_report_reads_the_quiz_export(path, tmp_path):
     c = s.write_csv(tmp_path / "ben.csv", learner="Ben")
     rep = report.build_report([j, c], report.current_banks())
     assert [p for p in rep.problems if "CSV export has no bank versions" not in p.problem] == []
-    by_learner = {l.learner: l for l in rep.learners}
+    by_learner = {s.learner: s for s in rep.learners}
     assert (by_learner["Ana"].score, by_learner["Ana"].total) == (1, len(bank.questions))
     assert (by_learner["Ben"].score, by_learner["Ben"].total) == (1, len(bank.questions))
     stats = {(q.chapter, q.qid): q for q in rep.questions}

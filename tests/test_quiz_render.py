@@ -65,7 +65,8 @@ def test_answers_and_feedback_are_not_in_the_page_text(stem):
             if f:
                 assert f[:30] not in html
         if q.type == "ordering":
-            shown = [a["data-item"] for t, a in parse(quiz_html(bank)).tags if t == "select" and a.get("id", "").startswith(dom_id(stem, q.id))]
+            shown = [a["data-item"] for t, a in parse(quiz_html(bank)).tags
+                     if t == "select" and a.get("id", "").startswith(dom_id(stem, q.id))]
             assert shown != [i.id for i in q.items], "ordering shown in the right order"
     # The payload round-trips to the real answer.
     for q in bank.questions:
@@ -285,7 +286,8 @@ def test_widget_progress_notice_is_beside_the_score_and_shown_once(store):
 
 def test_widget_export_buttons_fit_their_words_and_wrap(store):
     w = quiz("03-anatomy").quiz_widget
-    assert [b.description for b in w.buttons.children] == ["Export results (JSON)", "Export results (CSV)", "Reset this quiz"]
+    assert [b.description for b in w.buttons.children] == ["Export results (JSON)", "Export results (CSV)",
+                                                            "Reset this quiz"]
     assert w.buttons.layout.flex_flow == "row wrap"
     for b in w.buttons.children:
         assert (b.layout.width, b.layout.min_width) == ("auto", "fit-content"), b.description

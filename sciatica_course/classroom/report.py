@@ -329,7 +329,8 @@ def read_json_export(path: Path, name: str, problems: ProblemLog) -> Export:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise BadFile(Problem(name, f"line {exc.lineno}", "",
-                              f"is not valid JSON ({exc.msg.removesuffix(' at')} at line {exc.lineno}, column {exc.colno}); "
+                              f"is not valid JSON ({exc.msg.removesuffix(' at')} at line {exc.lineno}, "
+                              f"column {exc.colno}); "
                               "file left out.")) from None
     except RecursionError:
         data = None
@@ -853,7 +854,8 @@ def render_html(report: ClassReport) -> str:
         ["Question", "Asked", "Learners wrong and very sure", "Most common wrong answer now"],
         [[f"{q.chapter} {q.qid}", q.text, q.wrong_and_sure,
           report.label(q, q.wrong.most_common(1)[0][0]) if q.wrong else ""] for q in sure],
-        caption="Confident errors to tackle first: learners whose answer is wrong although they said they were very sure",
+        caption="Confident errors to tackle first: learners whose answer is wrong although they said they were "
+                "very sure",
     ) if sure else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
