@@ -77,12 +77,13 @@ def form_steps(q, answer, qdom: str):
 
 
 def shown_mark(status: str, message: str) -> str:
-    """The mark line as the page shows it (showFeedback): icon, word, then the message without
-    the word it starts with."""
+    """The mark line as the page shows it (showFeedback; widget.feedback_html does the same): icon,
+    word, then the message without the word it starts with, as a sentence."""
     icon, word = MARKS[status]
     rest = message
     if rest.lower().startswith(word.lower()):
         rest = rest[len(word):].lstrip(".: \t\n")
+    rest = rest[:1].upper() + rest[1:]  # a sentence of its own after "Correct."
     return f"{icon} {word}." + (f" {rest}" if rest else "")
 
 

@@ -1,6 +1,6 @@
 """Numeric answers as learners type them: one table of cases (tests/fixtures/numeric_cases.json),
 run here against the Python reader and grader (JupyterLab) and, in Chromium, against the book's
-script (tests/test_browser_quiz_numeric.py), so both read every form the same way."""
+script (tests/test_browser_quiz_script.py), so both read every form the same way."""
 
 from __future__ import annotations
 

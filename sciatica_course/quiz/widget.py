@@ -42,6 +42,7 @@ def feedback_html(q, result: Result, confidence: str | None = None) -> str:
     msg = result.message
     if msg.lower().startswith(word.lower()):
         msg = msg[len(word):].lstrip(".: ")
+    msg = msg[:1].upper() + msg[1:]  # "Correct. You chose ...", as sciatica-quiz.js does
     parts = [
         f'<p class="{cls}" style="border-left:4px solid {_COLOURS[result.status]};padding-left:.5em;margin:.25em 0">'
         f'<span aria-hidden="true">{icon}</span> <strong>{word}.</strong> {esc(msg)}</p>'

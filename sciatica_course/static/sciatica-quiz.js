@@ -508,6 +508,7 @@
     word.textContent = mark[1] + ".";
     var msg = res.message;
     if (msg.toLowerCase().indexOf(mark[1].toLowerCase()) === 0) msg = msg.slice(mark[1].length).replace(/^[.:\s]+/, "");
+    msg = msg.charAt(0).toUpperCase() + msg.slice(1);  // "Correct. You chose ...", as widget.py does
     head.appendChild(icon);
     head.appendChild(document.createTextNode(" "));
     head.appendChild(word);
