@@ -134,10 +134,12 @@ def test_an_old_record_without_review_state_still_reads_and_its_mistakes_are_due
     ("review", {"box": True, "due": "2026-01-01"}),
 ])
 def test_damaged_confidence_or_review_is_set_aside_never_losing_the_rest(store, field, value):
-    good = {"answer": "B", "correct": True, "attempts": 1, "confidence": "low", "review": {"box": 2, "due": "2030-01-01"}}
+    good = {"answer": "B", "correct": True, "attempts": 1, "confidence": "low",
+            "review": {"box": 2, "due": "2030-01-01"}}
     doc = {"format": "sciatica-course-progress", "version": 1, "learner": "Ana",
            "chapters": {"04-causes": {"bank": "w", "answers": {"c1": good, "c2": {**good, field: value}}},
-                        "03-anatomy": {"bank": "v", "answers": {"r1": {"answer": "x", "correct": False, "attempts": 1}}}}}
+                        "03-anatomy": {"bank": "v",
+                                       "answers": {"r1": {"answer": "x", "correct": False, "attempts": 1}}}}}
     store.path.write_text(json.dumps(doc))
     assert store.chapter("04-causes", "w") == {"c1": good}  # the rest of the chapter is kept
     assert store.chapter("03-anatomy", "v") == doc["chapters"]["03-anatomy"]["answers"]

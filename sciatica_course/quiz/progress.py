@@ -149,7 +149,8 @@ class ProgressStore:
             reason = exc.msg if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
             self._set_aside(f"is not a readable progress file ({reason})", move=True)
             return fresh
-        if not (isinstance(doc, dict) and doc.get("format") == PROGRESS_FORMAT and isinstance(doc.get("chapters"), dict)):
+        if not (isinstance(doc, dict) and doc.get("format") == PROGRESS_FORMAT
+                and isinstance(doc.get("chapters"), dict)):
             self._set_aside("is not a sciatica-course progress file", move=True)
             return fresh
         if doc.get("version") != VERSION:
@@ -157,13 +158,15 @@ class ProgressStore:
             return fresh
         bad = [stem for stem, rec in doc["chapters"].items() if not _valid_chapter(rec)]
         if bad:
-            self._set_aside(f"the record of {', '.join(bad)} is damaged and was dropped (other chapters kept)", move=False)
+            self._set_aside(f"the record of {', '.join(bad)} is damaged and was dropped (other chapters kept)",
+                            move=False)
             for stem in bad:
                 del doc["chapters"][stem]
             # Save the cleaned file (the whole original is in the copy just made): otherwise every
             # later read would find the same damage and make another identical copy and notice.
             self._write(doc)
-        extras = {stem: [q for q, a in rec["answers"].items() if not _extras_ok(a)] for stem, rec in doc["chapters"].items()}
+        extras = {stem: [q for q, a in rec["answers"].items() if not _extras_ok(a)]
+                  for stem, rec in doc["chapters"].items()}
         extras = {stem: qids for stem, qids in extras.items() if qids}
         if extras:
             where = "; ".join(f"{stem}: {', '.join(sorted(qids))}" for stem, qids in sorted(extras.items()))
