@@ -30,10 +30,10 @@ class Chapter:
     question: str  # the question the chapter answers
 
 
-def toc_notebooks() -> list[str]:
-    """Stems of the notebooks listed in ``_toc.yml``, in reading order."""
+def toc_files() -> list[str]:
+    """Every page listed in ``_toc.yml`` (its root first), in reading order, without suffix."""
     toc = yaml.safe_load(TOC_FILE.read_text(encoding="utf-8"))
-    files: list[str] = []
+    files: list[str] = [toc["root"]]
 
     def walk(entries):
         for e in entries or []:
@@ -45,7 +45,12 @@ def toc_notebooks() -> list[str]:
     for part in toc.get("parts", []):
         walk(part.get("chapters"))
     walk(toc.get("chapters"))
-    return [f.split("/", 1)[1] for f in files if f.startswith("notebooks/")]
+    return files
+
+
+def toc_notebooks() -> list[str]:
+    """Stems of the notebooks listed in ``_toc.yml``, in reading order."""
+    return [f.split("/", 1)[1] for f in toc_files() if f.startswith("notebooks/")]
 
 
 def _read(stem: str) -> tuple[Chapter | None, str | None]:

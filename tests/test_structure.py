@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from sciatica_course.course import CHAPTERS, PAGES
+from sciatica_course.course import toc_files as course_toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -26,20 +27,8 @@ KNOWN_TAGS = {
 
 
 def toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for e in entries or []:
-            if "file" in e:
-                files.append(e["file"])
-            walk(e.get("sections"))
-            walk(e.get("chapters"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return files
+    """Every page of _toc.yml, root first (the course's own reader, sciatica_course.course)."""
+    return course_toc_files()
 
 
 def test_required_layout():

@@ -59,6 +59,18 @@ def feedback_html(q, result: Result, confidence: str | None = None) -> str:
     return "".join(parts)
 
 
+def show_notices(store, notice) -> None:
+    """What ``store`` (a ProgressStore) has to tell, once each, as alerts in the ``notice`` widget;
+    the quiz and the review deck show them beside their score."""
+    if store.notices:
+        notice.value = "".join(
+            f"<p role='alert' style='border-left:4px dashed {_COLOURS[INVALID]};padding-left:.5em;margin:.25em 0'>"
+            f"<span aria-hidden='true'>⚠</span> {esc(n)}</p>"
+            for n in dict.fromkeys(store.notices)
+        )
+        store.notices.clear()
+
+
 class QuestionWidget:
     def __init__(self, quiz: "QuizWidget", q, n: int, total: int):
         self.quiz, self.q = quiz, q
@@ -279,13 +291,7 @@ class QuizWidget:
 
     def show_notices(self) -> None:
         """Show what the progress store has to tell (once each), beside the score."""
-        if self.store.notices:
-            self.notice.value = "".join(
-                f"<p role='alert' style='border-left:4px dashed {_COLOURS[INVALID]};padding-left:.5em;margin:.25em 0'>"
-                f"<span aria-hidden='true'>⚠</span> {esc(n)}</p>"
-                for n in dict.fromkeys(self.store.notices)
-            )
-            self.store.notices.clear()
+        show_notices(self.store, self.notice)
 
     def save(self, qid: str, result: Result, attempts: int, confidence: str | None = None) -> None:
         try:
@@ -402,10 +408,4 @@ class ReviewWidget:
         self.calibration.value = calibration_html((qw.last.correct, qw.last_confidence) for qw in done)
 
     def show_notices(self) -> None:
-        if self.store.notices:
-            self.notice.value = "".join(
-                f"<p role='alert' style='border-left:4px dashed {_COLOURS[INVALID]};padding-left:.5em;margin:.25em 0'>"
-                f"<span aria-hidden='true'>⚠</span> {esc(n)}</p>"
-                for n in dict.fromkeys(self.store.notices)
-            )
-            self.store.notices.clear()
+        show_notices(self.store, self.notice)

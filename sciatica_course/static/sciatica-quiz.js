@@ -598,6 +598,34 @@
   }
 
   // ------------------------------------------------------------------ one quiz
+  // One question's Check and Try again, for a chapter's quiz and for the review deck alike: Check
+  // grades the answer; a gradable one is recorded in the chapter's record (``getRec()``: the page
+  // may replace its record, e.g. on reset) and saved at once, then ``after(res, conf)`` updates the
+  // page's own marks and score. Try again clears the question and puts the focus back in it.
+  function wireQuestion(form, type, p, stem, qid, getRec, box, retry, notice, after) {
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var res = graders[type](p, readAnswer(form, type)), conf = readConfidence(form);
+      if (res.status !== "invalid") {
+        var rec = getRec();
+        rec.answers[qid] = answerRecord(rec.answers[qid], res, conf);
+        if (!saveChapter(stem, rec)) notice.textContent = "Your answer could not be saved in this browser.";
+        retry.hidden = false;
+        after(res, conf);
+      }
+      showFeedback(box, p, res, false, res.status === "invalid" ? null : conf);
+    });
+    retry.addEventListener("click", function () {
+      clearAnswer(form, type);
+      setConfidence(form, null);
+      box.textContent = "";
+      box.className = "sc-q-feedback";
+      retry.hidden = true;
+      var first = form.querySelector(".sc-q-body input, .sc-q-body select");
+      if (first) first.focus();
+    });
+  }
+
   function setup(root) {
     var stem = root.getAttribute("data-stem"), bank = root.getAttribute("data-bank");
     var total = parseInt(root.getAttribute("data-total"), 10);
@@ -652,27 +680,10 @@
           retry.hidden = false;
         }
       }
-      form.addEventListener("submit", function (ev) {
-        ev.preventDefault();
-        var res = graders[type](p, readAnswer(form, type)), conf = readConfidence(form);
-        if (res.status !== "invalid") {
-          marks[qid] = res;
-          confs[qid] = conf;
-          rec.answers[qid] = answerRecord(rec.answers[qid], res, conf);
-          if (!saveChapter(stem, rec)) notice.textContent = "Your answer could not be saved in this browser.";
-          retry.hidden = false;
-          updateScore();
-        }
-        showFeedback(box, p, res, false, res.status === "invalid" ? null : conf);
-      });
-      retry.addEventListener("click", function () {
-        clearAnswer(form, type);
-        setConfidence(form, null);
-        box.textContent = "";
-        box.className = "sc-q-feedback";
-        retry.hidden = true;
-        var first = form.querySelector(".sc-q-body input, .sc-q-body select");
-        if (first) first.focus();
+      wireQuestion(form, type, p, stem, qid, function () { return rec; }, box, retry, notice, function (res, conf) {
+        marks[qid] = res;
+        confs[qid] = conf;
+        updateScore();
       });
     });
     Object.keys(rec.answers).forEach(function (qid) { if (!(qid in numbers)) bad.push(qid); });
@@ -765,26 +776,9 @@
         var box = form.querySelector(".sc-q-feedback"), retry = form.querySelector(".sc-q-retry");
         form.hidden = false;
         shown++;
-        form.addEventListener("submit", function (ev) {
-          ev.preventDefault();
-          var res = graders[type](p, readAnswer(form, type)), conf = readConfidence(form);
-          if (res.status !== "invalid") {
-            rec.answers[qid] = answerRecord(rec.answers[qid], res, conf);
-            checked[stem + "/" + qid] = [res.status === "correct", conf];
-            if (!saveChapter(stem, rec)) notice.textContent = "Your answer could not be saved in this browser.";
-            retry.hidden = false;
-            update();
-          }
-          showFeedback(box, p, res, false, res.status === "invalid" ? null : conf);
-        });
-        retry.addEventListener("click", function () {
-          clearAnswer(form, type);
-          setConfidence(form, null);
-          box.textContent = "";
-          box.className = "sc-q-feedback";
-          retry.hidden = true;
-          var first = form.querySelector(".sc-q-body input, .sc-q-body select");
-          if (first) first.focus();
+        wireQuestion(form, type, p, stem, qid, function () { return rec; }, box, retry, notice, function (res, conf) {
+          checked[stem + "/" + qid] = [res.status === "correct", conf];
+          update();
         });
       });
       if (shown) { section.hidden = false; chapters++; due += shown; }
