@@ -381,9 +381,15 @@ def test_a_class_follows_the_hub_link_twice_and_the_teacher_collects_results(hub
                 # follows the link again; nbgitpuller restores a deleted file from the latest commit.
                 nb_mine = json.loads((clone / CHAPTER).read_text())
                 # (the tab closed first, as a learner does: deleting an open notebook leaves
-                # JupyterLab asking the server for a file that is gone)
+                # JupyterLab asking the server for a file that is gone). jupyterlab-myst marks the
+                # cells' trust on load, which leaves the notebook "modified": without marking it
+                # clean, closing asks whether to save and the tab stays open while the file goes.
                 page.evaluate("""async (p) => { const app = window.jupyterapp;
-                                    app.shell.currentWidget.close();
+                                    const w = app.shell.currentWidget;
+                                    w.context.model.dirty = false;
+                                    const gone = new Promise(r => w.disposed.connect(() => r()));
+                                    w.close();
+                                    await gone;
                                     await app.serviceManager.contents.delete(p); }""", REL)
                 assert not (clone / CHAPTER).exists()
                 follow_link(page, link, user, login=False)
