@@ -59,11 +59,10 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from . import bibliography, safety
-from .data import DATA_DIR, bib_keys, read_yaml
+from .data import CASES_DIR, bib_keys, read_yaml
 from .display import Dual, esc
 from .errors import CourseDataError
 
-CASES_DIR = DATA_DIR / "cases"
 ID_RE = r"^[a-z0-9][a-z0-9-]*$"
 
 VERDICTS = {  # verdict id -> (icon, words); the words carry the meaning, the icon only repeats it

@@ -31,11 +31,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .data import DATA_DIR, bib_keys, read_yaml
+from .data import SAFETY_DIR, bib_keys, read_yaml
 from .display import esc
 from .errors import CourseDataError
 
-SAFETY_DIR = DATA_DIR / "safety"
 RED_FLAGS_FILE = SAFETY_DIR / "red_flags.yaml"
 PRECAUTIONS_FILE = SAFETY_DIR / "precautions.yaml"
 

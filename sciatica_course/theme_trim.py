@@ -30,7 +30,8 @@ from pathlib import Path
 
 from sphinx.errors import ExtensionError
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+from .data import TEMPLATES_DIR
+
 # What the theme's head_pre_assets macro links: styles/theme.css (only ``@import "../basic.css"``)
 # and styles/pydata-sphinx-theme.css. tests/test_theme_trim.py checks this against the pinned theme.
 THEME_CSS = ("_static/basic.css", "_static/styles/pydata-sphinx-theme.css")

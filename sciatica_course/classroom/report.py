@@ -809,12 +809,11 @@ def write_report(report: ClassReport, out: Path) -> dict[str, Path]:
                ([q.chapter, q.qid, report.label(q, a), n, first] for q, a, n, first in report.wrong_answers()))
     _write_csv(paths["problems"], ["file", "item", "field", "problem"],
                ([p.file, p.item, p.field, p.problem] for p in report.problems))
-    from ..data import STATIC_DIR
+    from ..data import VENDOR_DIR
 
-    vendor = STATIC_DIR / "vendor"
     paths["plotly"] = out / PLOTLY_BUNDLE
-    shutil.copyfile(vendor / PLOTLY_BUNDLE, paths["plotly"])
-    shutil.copyfile(vendor / "plotly-basic.LICENSE", out / "plotly-basic.LICENSE")
+    shutil.copyfile(VENDOR_DIR / PLOTLY_BUNDLE, paths["plotly"])
+    shutil.copyfile(VENDOR_DIR / "plotly-basic.LICENSE", out / "plotly-basic.LICENSE")
     paths["html"] = out / "class-report.html"
     paths["html"].write_text(render_html(report), encoding="utf-8")
     return paths

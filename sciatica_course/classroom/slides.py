@@ -34,7 +34,7 @@ from pathlib import Path
 
 from .. import pages
 from ..course import CHAPTERS
-from ..data import NOTEBOOKS_DIR, REVEAL_DIR, SLIDES_CSS, SLIDES_OUT_DIR, STATIC_DIR
+from ..data import NOTEBOOKS_DIR, REVEAL_DIR, SLIDES_CSS, SLIDES_OUT_DIR, STATIC_DIR, VENDOR_DIR
 
 VENDOR = REVEAL_DIR
 OUT_DIR = SLIDES_OUT_DIR
@@ -439,7 +439,7 @@ def copy_assets(out: Path) -> None:
     for name in ("sciatica.css", "sciatica-figures.js"):
         shutil.copyfile(STATIC_DIR / name, static / name)
     # sciatica-figures.js loads plotly.js from vendor/ next to itself: the basic bundle the book uses.
-    shutil.copytree(STATIC_DIR / "vendor", static / "vendor", dirs_exist_ok=True)
+    shutil.copytree(VENDOR_DIR, static / "vendor", dirs_exist_ok=True)
     (static / "plotly.min.js").unlink(missing_ok=True)  # the full bundle earlier versions copied here
 
 

@@ -24,7 +24,9 @@ import os
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+from ..data import LAB_DIR
+
+HERE = LAB_DIR  # this package's folder: the pieces linked into the environment
 
 # Lab settings the course ships for the whole environment (JupyterLab's "overrides.json").
 LAB_OVERRIDES = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
