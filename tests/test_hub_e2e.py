@@ -30,6 +30,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -302,6 +303,7 @@ def _progress(home: Path) -> dict:
 # ---------------------------------------------------------------------------- the class
 def test_a_class_follows_the_hub_link_twice_and_the_teacher_collects_results(hub, git_server, chromium, tmp_path):
     started = time.time()
+    not_found: list[str] = []  # every 404 response the learners' pages got
     out = _run([sys.executable, "-m", "sciatica_course", "hub-link", "--hub", hub["url"], "--repo", git_server["url"]],
                cwd=ROOT)
     link = out.splitlines()[0].removeprefix("nbgitpuller: ")
@@ -314,6 +316,7 @@ def test_a_class_follows_the_hub_link_twice_and_the_teacher_collects_results(hub
     for user, option in LEARNERS.items():
         home = hub["homes"] / user
         page = new_page(chromium, log, viewport={"width": 1280, "height": 900})
+        page.on("response", lambda r: r.status == 404 and not_found.append(urllib.parse.unquote(r.url)))
         try:
             follow_link(page, link, user)
             clone = home / REPO_NAME
@@ -373,6 +376,7 @@ def test_a_class_follows_the_hub_link_twice_and_the_teacher_collects_results(hub
     for user, (line1, has_t2, has_ben) in expect.items():
         clone = hub["homes"] / user / REPO_NAME
         page = new_page(chromium, log, viewport={"width": 1280, "height": 900})
+        page.on("response", lambda r: r.status == 404 and not_found.append(urllib.parse.unquote(r.url)))
         try:
             follow_link(page, link, user)
             shown = wait_rendered(page, clone / CHAPTER)
@@ -450,7 +454,14 @@ def test_a_class_follows_the_hub_link_twice_and_the_teacher_collects_results(hub
     assert (report / "class-report.html").is_file()
 
     assert not log.blocked, f"the hub or JupyterLab requested other hosts: {log.blocked}"
-    assert not log.page_errors, log.page_errors
+    # JupyterLab reports a 404 as an uncaught "Invalid response" when it still asks about the
+    # chapter Cleo deleted (seen in 2 of 5 clean-clone runs, never locally): allowed only when every
+    # 404 of the whole class was about that chapter; anything else fails with its addresses.
+    lab_404 = "Invalid response: 404 Not Found"
+    others = [e for e in log.page_errors if e != lab_404]
+    assert not others, others
+    if lab_404 in log.page_errors or not_found:
+        assert not_found and all(CHAPTER in u for u in not_found), f"404 responses: {not_found}"
     elapsed = time.time() - started
     summary = {"seconds": round(elapsed), "learners": seen}
     (tmp_path / "summary.json").write_text(json.dumps(summary, indent=1))
