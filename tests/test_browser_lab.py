@@ -234,7 +234,8 @@ def open_rendered(page, lab, rel: str, n_markdown: int, n_cites: int) -> None:
                if (!w || !w.context || w.context.path !== path) return false;
                const md = w.node.querySelectorAll('.jp-MarkdownCell .myst');
                return md.length === n && w.node.querySelectorAll('.sc-lab-cite').length === cites
-                      && !w.node.querySelector('span[title="Citation Not Found"]'); }""",
+                      && !w.node.querySelector('span[title="Citation Not Found"]')
+                      && !w.node.querySelector('.jp-MarkdownCell a[href*="/files/"]'); }""",
         arg=[rel, n_markdown, n_cites], timeout=90_000,
     )
 

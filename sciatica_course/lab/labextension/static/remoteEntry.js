@@ -177,7 +177,11 @@
       })
       .then(function (d) {
         data = d;
-        new MutationObserver(schedule).observe(document.body, { childList: true, subtree: true, characterData: true });
+        // jupyterlab-myst resolves a link's address asynchronously after rendering it, so changed
+        // addresses are watched too (our own changes leave nothing to redo: patching is idempotent).
+        new MutationObserver(schedule).observe(document.body, {
+          childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['href']
+        });
         schedule();
       })
       .catch(function (err) {
