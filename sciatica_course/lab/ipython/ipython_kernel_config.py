@@ -10,7 +10,12 @@ import logging
 
 class _DropLocalTcpNotice(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        return "Kernel is running over TCP without encryption" not in record.getMessage()
+        # The unformatted message only, and never an exception: a filter that raised (getMessage()
+        # on a record with mismatched arguments) would break the kernel call that logged it.
+        try:
+            return "Kernel is running over TCP without encryption" not in str(record.msg)
+        except Exception:
+            return True
 
 
 logging.getLogger("IPKernelApp").addFilter(_DropLocalTcpNotice())
